@@ -1,0 +1,94 @@
+# mlp: `make` builds libmlp.a and the `mlp` command into build/; `make test` builds and runs every
+# test twice, plainly and under AddressSanitizer + UndefinedBehaviorSanitizer, and ends with the line
+# "N passed, N failed, N skipped". Both first install missing Debian packages (scripts/install-deps.sh).
+#
+# Layout: every .c under src/ except src/cli/ goes into the library; src/cli/ is the command;
+# tests/test_*.c are test programs (tests/harness.h), tests/test_*.sh are end-to-end test scripts;
+# fuzz/fuzz_*.c are libFuzzer targets (`make fuzz`, `make fuzz-smoke`).
+
+CC ?= cc
+BUILD ?= build
+OPT ?= -O3 -g
+SAN ?=
+CPPFLAGS += -Iinclude -Isrc -I/usr/include/plplot -D_POSIX_C_SOURCE=200809L
+CFLAGS += -std=c11 -Wall -Wextra -Werror $(OPT) $(SAN) -MMD -MP
+LDLIBS += -lopenblas -lmatio -lz -lcjson -linih -lplplot -lpng -lm -lpthread
+LDFLAGS += $(SAN)
+
+LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SH := $(sort $(wildcard tests/test_*.sh))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench
+all: deps $(BUILD)/mlp
+
+deps:
+	@./scripts/install-deps.sh
+
+lib: $(BUILD)/libmlp.a
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libmlp.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/mlp: $(CLI_OBJ) $(BUILD)/libmlp.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libmlp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libmlp.a $(LDFLAGS) $(LDLIBS)
+
+# Test programs and the command, for one build flavour (used by `test` for both flavours).
+tests: $(TEST_BIN) $(BUILD)/mlp
+
+# The sanitizer flavour lives in build/asan so the two never mix objects.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: deps
+	$(MAKE) BUILD=build/asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
+
+# End-to-end scripts get the command to test in MLP (plain build) and run once.
+test: deps
+	$(MAKE) tests
+	$(MAKE) BUILD=build/asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
+	@MLP=$(CURDIR)/build/mlp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:build/%=build/asan/%) $(TEST_SH)
+
+# libFuzzer targets, built with clang against a sanitized library compiled by clang.
+fuzz: deps
+	$(MAKE) CC=clang BUILD=build/fuzz SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+	  OPT="-O1 -g" $(FUZZ_SRC:fuzz/%.c=build/fuzz/fuzz/%)
+
+build/fuzz/fuzz/%: fuzz/%.c build/fuzz/libmlp.a
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  build/fuzz/libmlp.a $(LDLIBS)
+
+# A few seconds per target over the committed seed corpus: a regression check, not a campaign.
+FUZZ_SECONDS ?= 10
+fuzz-smoke: fuzz
+	@for f in $(FUZZ_SRC:fuzz/%.c=%); do \
+	  echo "== $$f"; mkdir -p build/fuzz/corpus/$$f; \
+	  build/fuzz/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 \
+	    build/fuzz/corpus/$$f fuzz/corpus/$$f || exit 1; \
+	done
+
+data:
+	@./scripts/get-data.sh
+
+format:
+	clang-format -i $$(find include src tests fuzz bench -name '*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
