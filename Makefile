@@ -51,35 +51,36 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libmlp.a
 # Test programs and the command, for one build flavour (used by `test` for both flavours).
 tests: $(TEST_BIN) $(BUILD)/mlp
 
-# The sanitizer flavour lives in build/asan so the two never mix objects.
+# The sanitizer flavour lives in $(BUILD)-asan so the two never mix objects.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
-	$(MAKE) BUILD=build/asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
+	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
 
-# End-to-end scripts get the command to test in MLP (plain build) and run once.
+# End-to-end scripts get the command to test in $MLP (plain build) and run once.
 test: deps
 	$(MAKE) tests
-	$(MAKE) BUILD=build/asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
-	@MLP=$(CURDIR)/build/mlp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:build/%=build/asan/%) $(TEST_SH)
+	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
+	@MLP=$(CURDIR)/$(BUILD)/mlp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:$(BUILD)/%=$(BUILD)-asan/%) $(TEST_SH)
 
+FUZZ_BUILD ?= $(BUILD)-fuzz
 # libFuzzer targets, built with clang against a sanitized library compiled by clang.
 fuzz: deps
-	$(MAKE) CC=clang BUILD=build/fuzz SAN="-fsanitize=fuzzer-no-link,address,undefined" \
-	  OPT="-O1 -g" $(FUZZ_SRC:fuzz/%.c=build/fuzz/fuzz/%)
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+	  OPT="-O1 -g" $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 
-build/fuzz/fuzz/%: fuzz/%.c build/fuzz/libmlp.a
+$(FUZZ_BUILD)/fuzz/%: fuzz/%.c $(FUZZ_BUILD)/libmlp.a
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
-	  build/fuzz/libmlp.a $(LDLIBS)
+	  $(FUZZ_BUILD)/libmlp.a $(LDLIBS)
 
 # A few seconds per target over the committed seed corpus: a regression check, not a campaign.
 FUZZ_SECONDS ?= 10
 fuzz-smoke: fuzz
 	@for f in $(FUZZ_SRC:fuzz/%.c=%); do \
-	  echo "== $$f"; mkdir -p build/fuzz/corpus/$$f; \
-	  build/fuzz/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 \
-	    build/fuzz/corpus/$$f fuzz/corpus/$$f || exit 1; \
+	  echo "== $$f"; mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
+	  $(FUZZ_BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 \
+	    $(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f || exit 1; \
 	done
 
 data:
@@ -89,6 +90,6 @@ format:
 	clang-format -i $$(find include src tests fuzz bench -name '*.[ch]')
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

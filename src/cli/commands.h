@@ -1,0 +1,24 @@
+/* The subcommands of the mlp command. Each lives in its own file src/cli/cmd_NAME.c, takes the
+ * arguments after its name (argv[0] is the command name) and returns the exit code:
+ * 0 success, 1 runtime error, 2 usage error. */
+#ifndef MLP_CLI_COMMANDS_H
+#define MLP_CLI_COMMANDS_H
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+typedef int (*mlp_command_fn)(int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    mlp_command_fn run;
+    const char *summary;
+} mlp_command;
+
+/* One line per command, kept in alphabetical order: COMMAND(name, "summary"). */
+#define MLP_COMMANDS(COMMAND)
+
+#define MLP_DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
+MLP_COMMANDS(MLP_DECLARE_COMMAND)
+#undef MLP_DECLARE_COMMAND
+
+#endif
