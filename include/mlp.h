@@ -258,7 +258,139 @@ mlp_status mlp_gradcheck(const mlp_net *net, const mlp_batch *batch,
                          mlp_gradcheck_tensor *report, mlp_error *err);
 
 /* ==== Data sets (data sources, preparation, batches) ========================================= */
-/* Owned by the data work (issue 3): mlp_dataset, sources, transforms, splits, augmentation. */
+/* Owned by the data work (issue 3). The source string syntax, formats, label mapping, preparation
+ * order and augmentation are documented in docs/data.md. */
+
+/* A loaded data set: count samples of `features` values each, stored row-major, as bytes (uint8)
+ * when the source holds bytes (IDX ubyte, uint8 .mat variables, CSV cells that are all integers
+ * 0..255) and as float32 otherwise, so a loaded Fashion-MNIST training set takes about its byte
+ * size (60000 x 784 bytes + 4 bytes per label). Labels, when present, are int32 class indices
+ * 0..K-1; class k's name is the original label text ("0".."9", "1".."26", or any string). */
+typedef struct mlp_dataset mlp_dataset;
+
+/* Loads one data source named by a string that is the same on the command line and as a config
+ * value, e.g.
+ *   "train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz"   IDX images + labels (gzip or plain)
+ *   "t10k-images-idx3-ubyte"                                   IDX images, no labels
+ *   "train.csv"                   CSV; header detected; labels from a column named "label" if any
+ *   "test.csv,label=none"         unlabelled CSV
+ *   "table.csv,label=4,header=no" label in column 4 (0-based), no header row
+ *   "letters.mat"                 .mat v5/v7.3: x=train_x, y=train_y (when present)
+ *   "letters.mat,x=test_x"        .mat variable test_x; y defaults to test_y when present
+ * Options (comma-separated key=value after the file names): format=idx|csv|mat, label=, header=,
+ * x=, y=, samples=rows|cols (.mat orientation), shape=RxC, limit=N, classes=A+B+... (keep only
+ * those labels). Formats are detected by content, not by file name. Faults are reported as
+ * "FILE: PLACE: FAULT" (byte offset, line:column, variable). */
+mlp_status mlp_dataset_load(mlp_dataset **dataset, const char *source, mlp_error *err);
+void mlp_dataset_free(mlp_dataset *dataset);
+
+/* The source string it was loaded from, and the format found: "idx", "csv", "mat v5", "mat v7.3".
+ */
+const char *mlp_dataset_source(const mlp_dataset *dataset);
+const char *mlp_dataset_format(const mlp_dataset *dataset);
+
+size_t mlp_dataset_count(const mlp_dataset *dataset);
+size_t mlp_dataset_features(const mlp_dataset *dataset);
+/* True with rows * cols == features when the samples are images of known shape (IDX images,
+ * shape= option, or 784 features, taken as 28x28); false (and 0, 0) otherwise. */
+bool mlp_dataset_image_shape(const mlp_dataset *dataset, size_t *rows, size_t *cols);
+
+/* Exactly one of these is non-NULL: the [count, features] values as bytes or as float32. */
+const uint8_t *mlp_dataset_bytes(const mlp_dataset *dataset);
+const float *mlp_dataset_floats(const mlp_dataset *dataset);
+/* Bytes held by the data set (values, labels, class names). */
+size_t mlp_dataset_memory(const mlp_dataset *dataset);
+
+/* Labels 0..K-1, or NULL for an unlabelled source. */
+const int32_t *mlp_dataset_labels(const mlp_dataset *dataset);
+/* K, and the original label text of class k < K. Integer labels are ordered numerically (so
+ * labels 1..26 become classes 0..25 named "1".."26"), other names in strcmp order. */
+size_t mlp_dataset_num_classes(const mlp_dataset *dataset);
+const char *mlp_dataset_class_name(const mlp_dataset *dataset, size_t k);
+const char *const *mlp_dataset_class_names(const mlp_dataset *dataset);
+
+/* Re-expresses the labels in the given classes (a training set's or a model's), matching by
+ * name, so that class k means names[k] in both: an unlabelled data set just takes the names; a
+ * label not among names is an error naming the file, the sample and the label. Afterwards the
+ * data set's class names are a copy of names. */
+mlp_status mlp_dataset_map_classes(mlp_dataset *dataset, const char *const *names, size_t num_names,
+                                   mlp_error *err);
+
+/* -- Preparation: x -> scale -> log(x + c) -> standardise, each step optional, in that order. -- */
+
+typedef struct {
+    bool scale;       /* x' = (x - lo) / (hi - lo): lo, hi = 0, 255 for byte data, else the
+                         training split's min and max; maps to [0, 1] */
+    bool log;         /* x' = log(x + log_offset) (E1: scale + log with offset 0.1) */
+    float log_offset; /* c > 0 when scale precedes, > -min otherwise; default 0.1 */
+    bool standardize; /* x' = (x - mean_j) / std_j per feature j, fitted after the steps above;
+                         a constant feature (std < 1e-6) gets std 1 */
+} mlp_transform_spec;
+
+/* Parses "none" or a comma-separated list of "scale", "log", "log=C", "standardize" (any
+ * order; applied in the fixed order above), and formats a spec back into that text. */
+mlp_status mlp_transform_spec_parse(mlp_transform_spec *spec, const char *text, mlp_error *err);
+void mlp_transform_spec_format(const mlp_transform_spec *spec, char *out, size_t size);
+
+typedef struct mlp_transform mlp_transform;
+
+mlp_status mlp_transform_new(mlp_transform **transform, const mlp_transform_spec *spec,
+                             size_t features, mlp_error *err);
+void mlp_transform_free(mlp_transform *transform);
+const mlp_transform_spec *mlp_transform_get_spec(const mlp_transform *transform);
+
+/* Fits the statistics on the samples indices[0..n) of dataset (the training split only). */
+mlp_status mlp_transform_fit(mlp_transform *transform, const mlp_dataset *dataset,
+                             const uint32_t *indices, size_t n, mlp_error *err);
+
+/* Applies the fitted transform in place to n rows of `features` floats. */
+void mlp_transform_apply(const mlp_transform *transform, float *x, size_t n);
+
+/* The statistics as named float tensors for checkpoints (prefix "prep."): "prep.scale" [2] = lo,
+ * hi; "prep.log_offset" [1]; "prep.mean" and "prep.std" [features]; only those the spec uses.
+ * set_tensor loads one back (name and length must match); a transform whose tensors were all set
+ * is fitted. */
+size_t mlp_transform_num_tensors(const mlp_transform *transform);
+const float *mlp_transform_tensor(const mlp_transform *transform, size_t index, const char **name,
+                                  size_t *length);
+mlp_status mlp_transform_set_tensor(mlp_transform *transform, const char *name, const float *values,
+                                    size_t length, mlp_error *err);
+
+/* -- Splits and order ------------------------------------------------------------------------ */
+
+typedef struct {
+    double fraction; /* held-out share in [0, 1), used when count == 0 */
+    size_t count;    /* held-out samples; takes precedence over fraction when > 0 */
+    bool stratified; /* hold out the same share of every class (needs labels) */
+} mlp_split_spec;
+
+/* Writes all count sample indices to indices[mlp_dataset_count]: the training ones first
+ * (indices[0 .. *num_train)), then the held-out validation ones, each part in increasing order.
+ * Which samples are held out is drawn from rng (seeded: same rng state, same split). Per-epoch
+ * reshuffling is mlp_rng_shuffle on the training part with a generator kept for that purpose. */
+mlp_status mlp_dataset_split(const mlp_dataset *dataset, const mlp_split_spec *spec, mlp_rng *rng,
+                             uint32_t *indices, size_t *num_train, mlp_error *err);
+
+/* -- Augmentation and batches ---------------------------------------------------------------- */
+
+/* On-the-fly augmentation of image samples (training batches only): every image is shifted by
+ * integers (dx, dy) uniform in [-max_shift, max_shift] and rotated by an angle uniform in
+ * [-max_rotation, max_rotation] degrees about its centre, in one bilinear resampling of the raw
+ * values (outside the image: 0), before the transform. Zero fields disable that part. */
+typedef struct {
+    unsigned max_shift;
+    float max_rotation;
+} mlp_augment_spec;
+
+/* Assembles a batch into caller-provided buffers with no allocation: for each i < n, row i of
+ * x_out[n * features] is sample indices[i] as float (bytes converted), augmented when augment is
+ * not NULL (needs an image shape; random numbers from rng), then transformed when transform is
+ * not NULL (it must be fitted). labels_out[n] (may be NULL) gets the labels; asking for labels of
+ * an unlabelled data set is an error. Deterministic given the rng state; thread-safe on a shared
+ * data set with one rng per thread. */
+mlp_status mlp_dataset_gather(const mlp_dataset *dataset, const uint32_t *indices, size_t n,
+                              const mlp_transform *transform, const mlp_augment_spec *augment,
+                              mlp_rng *rng, float *x_out, int32_t *labels_out, mlp_error *err);
 
 /* ==== Models, checkpoints and training ======================================================= */
 /* Owned by the command work (issue 4): mlp_model, safetensors checkpoints, schedules, the trainer. */
