@@ -105,8 +105,8 @@ typedef struct {
  * layer, softmax cross-entropy, no dropout, max_batch 256. Returns MLP_ERR_ARGUMENT on too many
  * layers or a zero width. */
 mlp_status mlp_net_spec_default(mlp_net_spec *spec, size_t inputs, const size_t *hidden,
-                                size_t num_hidden, size_t outputs,
-                                mlp_activation hidden_activation, mlp_error *err);
+                                size_t num_hidden, size_t outputs, mlp_activation hidden_activation,
+                                mlp_error *err);
 
 typedef struct mlp_net mlp_net;
 
@@ -217,8 +217,8 @@ void mlp_optimizer_spec_default(mlp_optimizer_spec *spec, mlp_optimizer_kind kin
 
 typedef struct mlp_optimizer mlp_optimizer;
 
-mlp_status mlp_optimizer_new(mlp_optimizer **opt, const mlp_optimizer_spec *spec,
-                             size_t num_params, mlp_error *err);
+mlp_status mlp_optimizer_new(mlp_optimizer **opt, const mlp_optimizer_spec *spec, size_t num_params,
+                             mlp_error *err);
 void mlp_optimizer_free(mlp_optimizer *opt);
 const mlp_optimizer_spec *mlp_optimizer_get_spec(const mlp_optimizer *opt);
 
@@ -253,9 +253,8 @@ typedef struct {
 /* Compares backpropagation with central finite differences of (data loss + penalty), both in
  * double precision, for every parameter of net on batch (dropout, if any, with one fixed mask
  * drawn from dropout_rng). report has 2 * num_layers entries (W0, b0, W1, b1, ...). */
-mlp_status mlp_gradcheck(const mlp_net *net, const mlp_batch *batch,
-                         const mlp_regularization *reg, mlp_rng *dropout_rng,
-                         mlp_gradcheck_tensor *report, mlp_error *err);
+mlp_status mlp_gradcheck(const mlp_net *net, const mlp_batch *batch, const mlp_regularization *reg,
+                         mlp_rng *dropout_rng, mlp_gradcheck_tensor *report, mlp_error *err);
 
 /* ==== Data sets (data sources, preparation, batches) ========================================= */
 /* Owned by the data work (issue 3). The source string syntax, formats, label mapping, preparation
@@ -393,7 +392,115 @@ mlp_status mlp_dataset_gather(const mlp_dataset *dataset, const uint32_t *indice
                               mlp_rng *rng, float *x_out, int32_t *labels_out, mlp_error *err);
 
 /* ==== Models, checkpoints and training ======================================================= */
-/* Owned by the command work (issue 4): mlp_model, safetensors checkpoints, schedules, the trainer. */
+/* Owned by the command work (issue 4): mlp_model, safetensors checkpoints, schedules, the trainer.
+ */
+
+/* ---- Learning-rate schedules ----
+ * The rate used for an optimizer step is warmup(step) * base(step, epoch) * plateau_scale, where
+ * `step` counts optimizer steps already taken (0 for the first step) and `epoch` is the number of
+ * epochs already completed, fractional inside an epoch (2.5 = half way through the third epoch):
+ *   constant     lr
+ *   step         lr * gamma^floor(step / step_size)                      (E1: x0.95 every 1000)
+ *   multistep    lr * gamma^(number of milestones m with m <= floor(epoch))     (E2: 20, 40)
+ *   exponential  lr * gamma^floor(epoch)
+ *   cosine       min_lr + (lr - min_lr) * (1 + cos(pi * min(epoch, total_epochs) / total_epochs)) /
+ * 2 plateau      lr, multiplied by `factor` (down to min_lr) each time the monitored value has not
+ *                improved by more than `threshold` for `patience` epochs, then `cooldown` epochs
+ *                of rest
+ *   warm-up      (any kind) for step < warmup_steps, times warmup_start + (1 - warmup_start) *
+ *                step / warmup_steps: a linear ramp from warmup_start * lr. */
+typedef enum {
+    MLP_SCHEDULE_CONSTANT,
+    MLP_SCHEDULE_STEP,
+    MLP_SCHEDULE_MULTISTEP,
+    MLP_SCHEDULE_EXPONENTIAL,
+    MLP_SCHEDULE_COSINE,
+    MLP_SCHEDULE_PLATEAU,
+} mlp_schedule_kind;
+
+#define MLP_MAX_MILESTONES 32
+
+/* What a value monitored across epochs is, and which way is better. */
+typedef enum { MLP_MONITOR_VAL_LOSS, MLP_MONITOR_VAL_ACCURACY } mlp_monitor;
+
+typedef struct {
+    mlp_schedule_kind kind;
+    float lr;
+    float gamma;                           /* step, multistep, exponential */
+    uint64_t step_size;                    /* step: optimizer steps between decays */
+    size_t milestones[MLP_MAX_MILESTONES]; /* multistep: epochs, ascending */
+    size_t num_milestones;
+    float min_lr;        /* cosine floor, plateau floor */
+    double total_epochs; /* cosine period */
+    mlp_monitor plateau_monitor;
+    float plateau_factor;
+    size_t plateau_patience;
+    double plateau_threshold; /* absolute improvement that counts */
+    size_t plateau_cooldown;
+    uint64_t warmup_steps;
+    float warmup_start; /* fraction of the rate at step 0 */
+} mlp_schedule_spec;
+
+/* Constant rate 0.01, gamma 0.1, no warm-up; plateau factor 0.1, patience 10. */
+void mlp_schedule_spec_default(mlp_schedule_spec *spec);
+
+/* Checks ranges (positive rate and step size, ascending milestones, ...). */
+mlp_status mlp_schedule_spec_check(const mlp_schedule_spec *spec, mlp_error *err);
+
+/* The part of a schedule that depends on the history of the run (plateau), kept in checkpoints. */
+typedef struct {
+    float plateau_scale; /* product of the plateau reductions so far; 1 at the start */
+    double plateau_best;
+    bool plateau_has_best;
+    size_t plateau_bad_epochs;
+    size_t plateau_cooldown_left;
+} mlp_schedule_state;
+
+void mlp_schedule_state_init(mlp_schedule_state *state);
+float mlp_schedule_lr(const mlp_schedule_spec *spec, const mlp_schedule_state *state, uint64_t step,
+                      double epoch);
+/* Called once at the end of each epoch with the value of spec->plateau_monitor (ignored unless
+ * the kind is plateau). */
+void mlp_schedule_end_epoch(const mlp_schedule_spec *spec, mlp_schedule_state *state,
+                            double monitored);
+
+/* True when `value` improves on `best` by more than min_delta (lower loss, higher accuracy). */
+bool mlp_monitor_improves(mlp_monitor monitor, double best, double value, double min_delta);
+
+/* ---- Early stopping ----
+ * Stops after `patience` epochs in a row without an improvement larger than min_delta of the
+ * monitored validation value; the trainer then restores the best weights if restore_best. */
+typedef struct {
+    bool enabled;
+    mlp_monitor monitor;
+    size_t patience;
+    double min_delta;
+    bool restore_best;
+} mlp_early_stop_spec;
+
+typedef struct {
+    double best;
+    bool has_best;
+    size_t best_epoch; /* 1-based epoch that gave `best` */
+    size_t bad_epochs;
+} mlp_early_stop_state;
+
+void mlp_early_stop_state_init(mlp_early_stop_state *state);
+/* Records the value at the end of 1-based `epoch`; *improved tells whether it is the new best.
+ * Returns true when training should stop (only when spec->enabled). */
+bool mlp_early_stop_update(const mlp_early_stop_spec *spec, mlp_early_stop_state *state,
+                           size_t epoch, double value, bool *improved);
+
+/* ---- Batch-size stages (E1: 50 -> 100 -> ... -> 20000, five epochs each) ---- */
+#define MLP_MAX_BATCH_STAGES 32
+
+typedef struct {
+    size_t batch;
+    size_t epochs; /* 0 in the last stage: until the end of training */
+} mlp_batch_stage;
+
+/* The batch size of 0-based `epoch` under `stages` (num > 0); the last stage lasts forever. */
+size_t mlp_batch_size_at(const mlp_batch_stage *stages, size_t num, size_t epoch);
 
 /* ==== Pictures =============================================================================== */
 /* Owned by the pictures work (issue 5). */
