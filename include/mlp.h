@@ -502,6 +502,170 @@ typedef struct {
 /* The batch size of 0-based `epoch` under `stages` (num > 0); the last stage lasts forever. */
 size_t mlp_batch_size_at(const mlp_batch_stage *stages, size_t num, size_t epoch);
 
+/* ---- Models: a network with what it needs to classify raw samples ----
+ * A model holds the network, the fitted preparation transform (may be absent), the class names
+ * (the original label texts, so predictions come back as "1".."26" or names) and metadata (string
+ * pairs: training state, the config text, ...). Saved as safetensors: tensors dense.N.weight
+ * [out, in] and dense.N.bias F32 and prep.* F32; metadata "net.widths" ("784,200,10"),
+ * "net.activations" ("relu,softmax"), "net.loss", "net.leaky_relu_slope", "net.dropout",
+ * "prep.spec" (mlp_transform_spec_format text), "classes" (a JSON array of the names), plus the
+ * model's own metadata. A checkpoint is a model file with optimizer.* tensors and training state
+ * in the metadata; mlp_model_load reads both. */
+typedef struct mlp_model mlp_model;
+
+/* Takes over net and transform (NULL: none) even on failure; copies the class names (NULL:
+ * "0".."K-1" with K the network's outputs). */
+mlp_status mlp_model_new(mlp_model **model, mlp_net *net, mlp_transform *transform,
+                         const char *const *class_names, size_t num_classes, mlp_error *err);
+void mlp_model_free(mlp_model *model);
+
+mlp_status mlp_model_load(mlp_model **model, const char *path, mlp_error *err);
+mlp_status mlp_model_save(const mlp_model *model, const char *path, mlp_error *err);
+
+mlp_net *mlp_model_net(mlp_model *model);
+const mlp_net *mlp_model_net_const(const mlp_model *model);
+/* NULL when the model has no preparation. */
+const mlp_transform *mlp_model_transform(const mlp_model *model);
+size_t mlp_model_num_classes(const mlp_model *model);
+const char *const *mlp_model_class_names(const mlp_model *model);
+
+/* Metadata, in insertion order; set replaces an existing key. NULL when absent. */
+mlp_status mlp_model_set_metadata(mlp_model *model, const char *key, const char *value,
+                                  mlp_error *err);
+const char *mlp_model_metadata(const mlp_model *model, const char *key);
+size_t mlp_model_metadata_count(const mlp_model *model);
+void mlp_model_metadata_at(const mlp_model *model, size_t index, const char **key,
+                           const char **value);
+
+/* Prepares samples of a data set for this model: maps its labels onto the model's classes
+ * (mlp_dataset_map_classes) and checks the feature count. */
+mlp_status mlp_model_accept(const mlp_model *model, mlp_dataset *dataset, mlp_error *err);
+
+/* Runs the model over every sample of an accepted data set, in batches: classes[count] (may be
+ * NULL) gets the argmax class index, probabilities[count * outputs] (may be NULL) the output
+ * activations. */
+mlp_status mlp_model_predict(mlp_model *model, const mlp_dataset *dataset, int32_t *classes,
+                             float *probabilities, mlp_error *err);
+
+/* ---- Evaluation: loss, accuracy, per-class precision/recall/F1, confusion matrix ---- */
+typedef struct mlp_evaluation mlp_evaluation;
+
+mlp_status mlp_evaluation_new(mlp_evaluation **ev, size_t num_classes, mlp_error *err);
+void mlp_evaluation_free(mlp_evaluation *ev);
+/* Counts n samples (labels and predictions in 0..K-1) whose data losses add up to loss_sum. */
+void mlp_evaluation_add(mlp_evaluation *ev, const int32_t *labels, const int32_t *predicted,
+                        size_t n, double loss_sum);
+size_t mlp_evaluation_num_classes(const mlp_evaluation *ev);
+uint64_t mlp_evaluation_count(const mlp_evaluation *ev);
+double mlp_evaluation_loss(const mlp_evaluation *ev);     /* mean data loss */
+double mlp_evaluation_accuracy(const mlp_evaluation *ev); /* correct / count */
+/* Samples of true class `actual` predicted as `predicted`. */
+uint64_t mlp_evaluation_confusion(const mlp_evaluation *ev, size_t actual, size_t predicted);
+/* precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic mean; 0 when the
+ * denominator is 0. */
+double mlp_evaluation_precision(const mlp_evaluation *ev, size_t k);
+double mlp_evaluation_recall(const mlp_evaluation *ev, size_t k);
+double mlp_evaluation_f1(const mlp_evaluation *ev, size_t k);
+/* The report as text: loss, accuracy, a per-class table and the confusion matrix (rows: true
+ * class, columns: predicted), with class names (NULL: indices). malloc'ed; NULL with err set. */
+char *mlp_evaluation_report(const mlp_evaluation *ev, const char *const *class_names,
+                            mlp_error *err);
+
+/* Evaluates an accepted, labelled data set: fills ev (made with the model's class count). */
+mlp_status mlp_model_evaluate(mlp_model *model, const mlp_dataset *dataset, mlp_evaluation *ev,
+                              mlp_error *err);
+
+/* ---- Training ----
+ * Everything a run needs, as read from a config file (docs/config.md lists every key). Strings
+ * are borrowed from the caller. */
+typedef struct {
+    const char *train_source; /* mlp_dataset_load string; required */
+    const char *test_source;  /* "" or NULL: no test set */
+    mlp_transform_spec transform;
+    mlp_split_spec validation;
+    mlp_augment_spec augment;
+    bool shuffle; /* reshuffle the training split every epoch */
+
+    size_t hidden[MLP_MAX_LAYERS];
+    size_t num_hidden;
+    mlp_activation hidden_activation;
+    mlp_activation output_activation; /* used with the quadratic loss */
+    float leaky_relu_slope;
+    float dropout; /* on every hidden layer */
+    mlp_loss loss;
+    mlp_init_spec init;
+    const char *init_from; /* "" or NULL: draw the weights; else a safetensors file */
+
+    mlp_optimizer_spec optimizer; /* its lr is the schedule's */
+    mlp_schedule_spec schedule;
+    mlp_regularization regularization;
+    float clip_norm; /* <= 0: no clipping */
+    mlp_batch_stage batch_stages[MLP_MAX_BATCH_STAGES];
+    size_t num_batch_stages;
+    size_t epochs;
+    mlp_early_stop_spec early_stop;
+
+    uint64_t checkpoint_every_steps; /* 0: never mid-epoch */
+    size_t checkpoint_every_epochs;  /* 0: only at the end */
+    uint64_t log_every_steps;        /* 0: one metrics row per epoch */
+    size_t eval_batch;               /* batch size for validation and test passes */
+
+    int threads; /* OpenBLAS threads; 0: leave as is */
+    uint64_t seed;
+    const char *config_text; /* the effective config, stored in config.ini and checkpoints */
+} mlp_train_config;
+
+/* Data-parallel training (MPI): every rank runs the same trainer on its contiguous share of
+ * each global batch; the trainer sums gradients (pre-scaled so the sum is the global mean), loss
+ * and correct counts with these callbacks, and every rank applies the same update. Only rank 0
+ * writes files. */
+typedef struct {
+    int rank, world_size;
+    mlp_status (*sum_floats)(void *ctx, float *values, size_t n, mlp_error *err);
+    mlp_status (*sum_doubles)(void *ctx, double *values, size_t n, mlp_error *err);
+    void *ctx;
+} mlp_distributed;
+
+/* A snapshot for progress displays, given after every step and at the end of every epoch. */
+typedef struct {
+    size_t epoch, epochs; /* 1-based current epoch, planned epochs */
+    size_t batch, batches; /* 1-based batch within the epoch, batches in the epoch */
+    uint64_t step;
+    size_t batch_size;
+    float lr;
+    double loss, accuracy; /* running means over the epoch so far */
+    double samples_per_second, seconds, eta_seconds;
+    bool epoch_end; /* the epoch is over: val_* hold its validation results (NAN: none) */
+    double val_loss, val_accuracy;
+} mlp_progress;
+
+typedef struct {
+    void (*progress)(void *ctx, const mlp_progress *progress);
+    void *progress_ctx;
+    /* When it becomes non-zero (a SIGINT handler sets it), the trainer saves `last` and stops
+     * with stop_reason "interrupted". */
+    const volatile int *stop_requested;
+    const mlp_distributed *distributed; /* NULL: one process */
+} mlp_train_hooks;
+
+typedef struct {
+    char stop_reason[16]; /* max_epochs, early_stop, diverged, interrupted */
+    size_t epochs_run;
+    uint64_t steps;
+    double train_seconds, samples_per_second;
+    double best_val_accuracy; /* NAN without validation */
+    size_t best_epoch;
+    double test_loss, test_accuracy; /* NAN without labelled test data */
+} mlp_train_result;
+
+/* Trains into run_dir (created if needed): config.ini, metrics.csv, last/best.safetensors,
+ * summary.json. With resume, continues the run in run_dir from last.safetensors exactly where it
+ * stopped (refused with MLP_ERR_STATE when that run has finished). A diverged run returns
+ * MLP_ERR_NUMERIC, an interrupted one MLP_ERR_INTERRUPTED; both still fill result and keep the
+ * last good checkpoint. */
+mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, bool resume,
+                     const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err);
+
 /* ==== Pictures =============================================================================== */
 /* Owned by the pictures work (issue 5). */
 

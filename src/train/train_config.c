@@ -1,0 +1,393 @@
+/* The schema of the training configuration and its translation into mlp_train_config. */
+#include "train/train_config.h"
+
+#include "util/error.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const activation_names[] = {"identity", "sigmoid",    "tanh",
+                                               "relu",     "leaky_relu", NULL};
+static const char *const output_names[] = {"auto", "identity", "sigmoid", "tanh", NULL};
+static const char *const loss_names[] = {"softmax_cross_entropy", "binary_cross_entropy",
+                                         "quadratic", NULL};
+static const char *const init_names[] = {"normal",         "uniform",       "glorot_normal",
+                                         "glorot_uniform", "he_normal",     "he_uniform",
+                                         "lecun_normal",   "lecun_uniform", NULL};
+static const char *const optimizer_names[] = {"sgd", "adam", "adamw", "rmsprop", NULL};
+static const char *const schedule_names[] = {"constant", "step",    "multistep", "exponential",
+                                             "cosine",   "plateau", NULL};
+static const char *const monitor_names[] = {"val_loss", "val_accuracy", NULL};
+
+#define KEY(section, key, type, def, help)                                                         \
+    { section, key, MLP_INI_##type, def, help, NULL }
+#define CHOICE(section, key, choices, def, help)                                                   \
+    { section, key, MLP_INI_ENUM, def, help, choices }
+
+static const mlp_ini_key keys[] = {
+    KEY("", "seed", INT, "1",
+        "seed of every random choice (init, split, shuffles, dropout, augmentation)"),
+    KEY("", "threads", INT, "0", "OpenBLAS threads; 0 keeps OpenBLAS's default (all cores)"),
+
+    KEY("data", "train", STRING, "",
+        "training data source (docs/data.md), e.g. train-images.gz,train-labels.gz"),
+    KEY("data", "test", STRING, "",
+        "labelled test data source evaluated after training; empty: none"),
+    KEY("data", "transform", STRING, "scale",
+        "preparation fitted on the training split: none, or a list of scale, log[=C], standardize"),
+    KEY("data", "validation", FLOAT, "0.1",
+        "share of the training data held out for validation, in [0, 1)"),
+    KEY("data", "validation_count", INT, "0",
+        "number of samples held out instead of a share (> 0 overrides validation)"),
+    KEY("data", "stratified", BOOL, "false", "hold out the same share of every class"),
+    KEY("data", "shuffle", BOOL, "true", "reshuffle the training split every epoch"),
+    KEY("data", "augment_shift", INT, "0",
+        "random image shifts of up to this many pixels (training batches only)"),
+    KEY("data", "augment_rotation", FLOAT, "0",
+        "random image rotations of up to this many degrees (training batches only)"),
+
+    KEY("network", "hidden", INT_LIST, "200",
+        "widths of the hidden layers; empty: no hidden layer (linear model)"),
+    CHOICE("network", "activation", activation_names, "relu", "activation of every hidden layer"),
+    CHOICE("network", "loss", loss_names, "softmax_cross_entropy",
+           "loss; the output activation is softmax for softmax_cross_entropy, sigmoid for "
+           "binary_cross_entropy"),
+    CHOICE("network", "output", output_names, "auto",
+           "output activation for the quadratic loss (auto: sigmoid)"),
+    KEY("network", "leaky_relu_slope", FLOAT, "0.01", "slope of leaky_relu for negative inputs"),
+    KEY("network", "dropout", FLOAT, "0",
+        "probability of dropping each hidden unit during training (inverted dropout)"),
+
+    CHOICE("init", "kind", init_names, "he_normal", "weight initialisation"),
+    KEY("init", "scale", FLOAT, "0.05", "sigma for normal, bound a for uniform"),
+    KEY("init", "bias", FLOAT, "0", "initial value of every bias"),
+    KEY("init", "from", STRING, "",
+        "start from the weights of this safetensors file (dense.N.weight, dense.N.bias)"),
+
+    CHOICE("optimizer", "kind", optimizer_names, "sgd", "update rule (docs/formulas.md)"),
+    KEY("optimizer", "momentum", FLOAT, "0", "SGD and RMSprop momentum"),
+    KEY("optimizer", "nesterov", BOOL, "false", "SGD: Nesterov momentum"),
+    KEY("optimizer", "dampening", FLOAT, "0", "SGD: momentum dampening"),
+    KEY("optimizer", "beta1", FLOAT, "0.9", "Adam/AdamW: first-moment decay"),
+    KEY("optimizer", "beta2", FLOAT, "0.999", "Adam/AdamW: second-moment decay"),
+    KEY("optimizer", "eps", FLOAT, "1e-8", "Adam/AdamW/RMSprop: denominator term"),
+    KEY("optimizer", "alpha", FLOAT, "0.99", "RMSprop: smoothing constant"),
+    KEY("optimizer", "centered", BOOL, "false", "RMSprop: centred variant"),
+    KEY("optimizer", "weight_decay", FLOAT, "0.01", "AdamW: decoupled weight decay"),
+
+    KEY("schedule", "lr", FLOAT, "0.01", "base learning rate"),
+    CHOICE("schedule", "kind", schedule_names, "constant",
+           "learning-rate schedule (formulas in docs/formulas.md)"),
+    KEY("schedule", "gamma", FLOAT, "0.1", "decay factor of step, multistep and exponential"),
+    KEY("schedule", "step_size", INT, "1000", "step: optimizer steps between two decays"),
+    KEY("schedule", "milestones", INT_LIST, "",
+        "multistep: epochs after which the rate is multiplied by gamma"),
+    KEY("schedule", "min_lr", FLOAT, "0", "cosine: final rate; plateau: lowest rate"),
+    KEY("schedule", "period", FLOAT, "0", "cosine: epochs from lr to min_lr; 0: training.epochs"),
+    CHOICE("schedule", "plateau_monitor", monitor_names, "val_loss",
+           "plateau: value watched (training values when there is no validation)"),
+    KEY("schedule", "plateau_factor", FLOAT, "0.1", "plateau: factor applied on a plateau"),
+    KEY("schedule", "plateau_patience", INT, "10", "plateau: epochs without improvement tolerated"),
+    KEY("schedule", "plateau_threshold", FLOAT, "1e-4",
+        "plateau: smallest change counted as an improvement"),
+    KEY("schedule", "plateau_cooldown", INT, "0", "plateau: epochs of rest after a reduction"),
+    KEY("schedule", "warmup_steps", INT, "0", "linear warm-up over this many optimizer steps"),
+    KEY("schedule", "warmup_start", FLOAT, "0", "warm-up: fraction of the rate at the first step"),
+
+    KEY("training", "epochs", INT, "10", "maximum number of epochs"),
+    KEY("training", "batch_size", INT_LIST, "64",
+        "minibatch size; a list gives stages (E1: 50, 100, 200, ...)"),
+    KEY("training", "stage_epochs", INT_LIST, "",
+        "epochs of each batch_size stage but the last, which lasts to the end"),
+    KEY("training", "clip_norm", FLOAT, "0",
+        "clip the gradient's global L2 norm to this; 0: no clipping"),
+    KEY("training", "eval_batch", INT, "1000", "batch size of validation and test passes"),
+
+    KEY("regularization", "l1", FLOAT, "0", "L1 penalty lambda_1 * sum |w|"),
+    KEY("regularization", "l2", FLOAT, "0", "L2 penalty lambda_2 / 2 * sum w^2"),
+    KEY("regularization", "on_biases", BOOL, "false", "penalise the biases too"),
+
+    KEY("early_stopping", "enabled", BOOL, "false",
+        "stop when the monitored value stops improving"),
+    CHOICE("early_stopping", "monitor", monitor_names, "val_loss",
+           "value watched (training values when there is no validation)"),
+    KEY("early_stopping", "patience", INT, "5", "epochs without improvement before stopping"),
+    KEY("early_stopping", "min_delta", FLOAT, "0", "smallest change counted as an improvement"),
+    KEY("early_stopping", "restore_best", BOOL, "true", "end with the weights of the best epoch"),
+
+    KEY("checkpoint", "every_epochs", INT, "1",
+        "write last.safetensors every this many epochs; 0: only at the end"),
+    KEY("checkpoint", "every_steps", INT, "0",
+        "also write it every this many optimizer steps (mid-epoch); 0: never"),
+
+    KEY("logging", "every_steps", INT, "0",
+        "also log a metrics.csv row (training values of the last steps) every this many steps"),
+};
+
+static const mlp_ini_schema schema = {keys, sizeof keys / sizeof *keys};
+
+const mlp_ini_schema *mlp_train_schema(void) {
+    return &schema;
+}
+
+mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets, size_t num_sets,
+                              mlp_error *err) {
+    MLP_TRY(mlp_ini_new(ini, &schema, err));
+    mlp_status st = path ? mlp_ini_load_file(*ini, path, err) : MLP_OK;
+    for (size_t i = 0; st == MLP_OK && i < num_sets; i++)
+        st = mlp_ini_set(*ini, sets[i], err);
+    if (st != MLP_OK) {
+        mlp_ini_free(*ini);
+        *ini = NULL;
+    }
+    return st;
+}
+
+/* Typed readers that check ranges and report the key and where it was set. */
+typedef struct {
+    const mlp_ini *ini;
+    mlp_error *err;
+} reader;
+
+static mlp_status read_size(reader *r, const char *name, int64_t min, size_t *out) {
+    int64_t v = 0;
+    MLP_TRY(mlp_ini_get_int(r->ini, name, &v, r->err));
+    if (v < min)
+        return mlp_ini_invalid(r->ini, name, r->err, "must be at least %lld", (long long)min);
+    *out = (size_t)v;
+    return MLP_OK;
+}
+
+static mlp_status read_u64(reader *r, const char *name, uint64_t *out) {
+    size_t v = 0;
+    MLP_TRY(read_size(r, name, 0, &v));
+    *out = v;
+    return MLP_OK;
+}
+
+static mlp_status read_float(reader *r, const char *name, double min, double max, float *out) {
+    double v = 0;
+    MLP_TRY(mlp_ini_get_float(r->ini, name, &v, r->err));
+    if (!(v >= min && v <= max))
+        return mlp_ini_invalid(r->ini, name, r->err, "must lie in [%g, %g]", min, max);
+    *out = (float)v;
+    return MLP_OK;
+}
+
+static mlp_status read_enum(reader *r, const char *name, size_t *out) {
+    return mlp_ini_get_enum(r->ini, name, out, NULL, r->err);
+}
+
+static mlp_status read_bool(reader *r, const char *name, bool *out) {
+    return mlp_ini_get_bool(r->ini, name, out, r->err);
+}
+
+static mlp_status read_string(reader *r, const char *name, const char **out) {
+    return mlp_ini_get_string(r->ini, name, out, r->err);
+}
+
+static mlp_status read_data(reader *r, mlp_train_config *c) {
+    MLP_TRY(read_string(r, "data.train", &c->train_source));
+    if (!c->train_source[0])
+        return mlp_ini_invalid(r->ini, "data.train", r->err, "a training data source is required");
+    MLP_TRY(read_string(r, "data.test", &c->test_source));
+    const char *transform;
+    MLP_TRY(read_string(r, "data.transform", &transform));
+    mlp_error inner;
+    if (mlp_transform_spec_parse(&c->transform, transform, &inner) != MLP_OK)
+        return mlp_ini_invalid(r->ini, "data.transform", r->err, "%s", inner.message);
+    double fraction = 0;
+    MLP_TRY(mlp_ini_get_float(r->ini, "data.validation", &fraction, r->err));
+    if (!(fraction >= 0 && fraction < 1))
+        return mlp_ini_invalid(r->ini, "data.validation", r->err, "must lie in [0, 1)");
+    c->validation.fraction = fraction;
+    MLP_TRY(read_size(r, "data.validation_count", 0, &c->validation.count));
+    MLP_TRY(read_bool(r, "data.stratified", &c->validation.stratified));
+    MLP_TRY(read_bool(r, "data.shuffle", &c->shuffle));
+    size_t shift = 0;
+    MLP_TRY(read_size(r, "data.augment_shift", 0, &shift));
+    if (shift > 64) return mlp_ini_invalid(r->ini, "data.augment_shift", r->err, "at most 64");
+    c->augment.max_shift = (unsigned)shift;
+    return read_float(r, "data.augment_rotation", 0, 180, &c->augment.max_rotation);
+}
+
+static mlp_status read_network(reader *r, mlp_train_config *c) {
+    const int64_t *hidden;
+    size_t n;
+    MLP_TRY(mlp_ini_get_int_list(r->ini, "network.hidden", &hidden, &n, r->err));
+    if (n + 1 > MLP_MAX_LAYERS)
+        return mlp_ini_invalid(r->ini, "network.hidden", r->err, "at most %d hidden layers",
+                               MLP_MAX_LAYERS - 1);
+    for (size_t i = 0; i < n; i++) {
+        if (hidden[i] < 1 || hidden[i] > 1000000)
+            return mlp_ini_invalid(r->ini, "network.hidden", r->err,
+                                   "width %lld must lie in [1, 1000000]", (long long)hidden[i]);
+        c->hidden[i] = (size_t)hidden[i];
+    }
+    c->num_hidden = n;
+    size_t activation, loss, output;
+    MLP_TRY(read_enum(r, "network.activation", &activation));
+    c->hidden_activation = (mlp_activation)activation; /* names follow the enum's order */
+    MLP_TRY(read_enum(r, "network.loss", &loss));
+    c->loss = (mlp_loss)loss;
+    MLP_TRY(read_enum(r, "network.output", &output));
+    static const mlp_activation outputs[] = {MLP_ACT_SIGMOID, MLP_ACT_IDENTITY, MLP_ACT_SIGMOID,
+                                             MLP_ACT_TANH};
+    c->output_activation = outputs[output];
+    if (output != 0 && c->loss != MLP_LOSS_QUADRATIC)
+        return mlp_ini_invalid(r->ini, "network.output", r->err,
+                               "only the quadratic loss takes an output activation");
+    MLP_TRY(read_float(r, "network.leaky_relu_slope", 0, 1, &c->leaky_relu_slope));
+    MLP_TRY(read_float(r, "network.dropout", 0, 0.99, &c->dropout));
+
+    size_t init;
+    MLP_TRY(read_enum(r, "init.kind", &init));
+    c->init.kind = (mlp_init_kind)init;
+    MLP_TRY(read_float(r, "init.scale", 0, 100, &c->init.scale));
+    MLP_TRY(read_float(r, "init.bias", -100, 100, &c->init.bias));
+    return read_string(r, "init.from", &c->init_from);
+}
+
+static mlp_status read_optimizer(reader *r, mlp_train_config *c) {
+    size_t kind;
+    MLP_TRY(read_enum(r, "optimizer.kind", &kind));
+    mlp_optimizer_spec *o = &c->optimizer;
+    mlp_optimizer_spec_default(o, (mlp_optimizer_kind)kind);
+    MLP_TRY(read_float(r, "optimizer.momentum", 0, 1, &o->momentum));
+    MLP_TRY(read_bool(r, "optimizer.nesterov", &o->nesterov));
+    if (o->nesterov && !(o->momentum > 0))
+        return mlp_ini_invalid(r->ini, "optimizer.nesterov", r->err,
+                               "needs optimizer.momentum > 0");
+    MLP_TRY(read_float(r, "optimizer.dampening", 0, 1, &o->dampening));
+    MLP_TRY(read_float(r, "optimizer.beta1", 0, 0.999999, &o->beta1));
+    MLP_TRY(read_float(r, "optimizer.beta2", 0, 0.999999999, &o->beta2));
+    MLP_TRY(read_float(r, "optimizer.eps", 0, 1, &o->eps));
+    MLP_TRY(read_float(r, "optimizer.alpha", 0, 1, &o->alpha));
+    MLP_TRY(read_bool(r, "optimizer.centered", &o->centered));
+    return read_float(r, "optimizer.weight_decay", 0, 1, &o->weight_decay);
+}
+
+static mlp_status read_schedule(reader *r, mlp_train_config *c) {
+    mlp_schedule_spec *s = &c->schedule;
+    mlp_schedule_spec_default(s);
+    size_t kind, monitor;
+    MLP_TRY(read_enum(r, "schedule.kind", &kind));
+    s->kind = (mlp_schedule_kind)kind;
+    MLP_TRY(read_float(r, "schedule.lr", 1e-12, 1e6, &s->lr));
+    MLP_TRY(read_float(r, "schedule.gamma", 1e-12, 10, &s->gamma));
+    MLP_TRY(read_u64(r, "schedule.step_size", &s->step_size));
+    if (s->kind == MLP_SCHEDULE_STEP && s->step_size == 0)
+        return mlp_ini_invalid(r->ini, "schedule.step_size", r->err, "must be at least 1");
+    const int64_t *milestones;
+    size_t n;
+    MLP_TRY(mlp_ini_get_int_list(r->ini, "schedule.milestones", &milestones, &n, r->err));
+    if (n > MLP_MAX_MILESTONES)
+        return mlp_ini_invalid(r->ini, "schedule.milestones", r->err, "at most %d milestones",
+                               MLP_MAX_MILESTONES);
+    for (size_t i = 0; i < n; i++) {
+        if (milestones[i] < 1 || (i > 0 && milestones[i] <= milestones[i - 1]))
+            return mlp_ini_invalid(r->ini, "schedule.milestones", r->err,
+                                   "epochs must be positive and increasing");
+        s->milestones[i] = (size_t)milestones[i];
+    }
+    s->num_milestones = n;
+    MLP_TRY(read_float(r, "schedule.min_lr", 0, s->lr, &s->min_lr));
+    float period = 0;
+    MLP_TRY(read_float(r, "schedule.period", 0, 1e9, &period));
+    s->total_epochs = period > 0 ? period : (double)c->epochs;
+    MLP_TRY(read_enum(r, "schedule.plateau_monitor", &monitor));
+    s->plateau_monitor = (mlp_monitor)monitor;
+    MLP_TRY(read_float(r, "schedule.plateau_factor", 1e-6, 0.999999, &s->plateau_factor));
+    MLP_TRY(read_size(r, "schedule.plateau_patience", 0, &s->plateau_patience));
+    float threshold = 0;
+    MLP_TRY(read_float(r, "schedule.plateau_threshold", 0, 1e9, &threshold));
+    s->plateau_threshold = threshold;
+    MLP_TRY(read_size(r, "schedule.plateau_cooldown", 0, &s->plateau_cooldown));
+    MLP_TRY(read_u64(r, "schedule.warmup_steps", &s->warmup_steps));
+    MLP_TRY(read_float(r, "schedule.warmup_start", 0, 1, &s->warmup_start));
+    c->optimizer.lr = s->lr;
+    return mlp_schedule_spec_check(s, r->err);
+}
+
+static mlp_status read_training(reader *r, mlp_train_config *c) {
+    MLP_TRY(read_size(r, "training.epochs", 1, &c->epochs));
+    const int64_t *sizes, *epochs;
+    size_t num_sizes, num_epochs;
+    MLP_TRY(mlp_ini_get_int_list(r->ini, "training.batch_size", &sizes, &num_sizes, r->err));
+    MLP_TRY(mlp_ini_get_int_list(r->ini, "training.stage_epochs", &epochs, &num_epochs, r->err));
+    if (num_sizes == 0 || num_sizes > MLP_MAX_BATCH_STAGES)
+        return mlp_ini_invalid(r->ini, "training.batch_size", r->err, "give 1 to %d sizes",
+                               MLP_MAX_BATCH_STAGES);
+    if (num_epochs != num_sizes - 1)
+        return mlp_ini_invalid(r->ini, "training.stage_epochs", r->err,
+                               "needs one entry per batch_size stage but the last (%zu)",
+                               num_sizes - 1);
+    for (size_t i = 0; i < num_sizes; i++) {
+        if (sizes[i] < 1 || sizes[i] > 10000000)
+            return mlp_ini_invalid(r->ini, "training.batch_size", r->err,
+                                   "size %lld must lie in [1, 10000000]", (long long)sizes[i]);
+        if (i + 1 < num_sizes && epochs[i] < 1)
+            return mlp_ini_invalid(r->ini, "training.stage_epochs", r->err,
+                                   "every stage lasts at least one epoch");
+        c->batch_stages[i] =
+            (mlp_batch_stage){(size_t)sizes[i], i + 1 < num_sizes ? (size_t)epochs[i] : 0};
+    }
+    c->num_batch_stages = num_sizes;
+    MLP_TRY(read_float(r, "training.clip_norm", 0, 1e9, &c->clip_norm));
+    MLP_TRY(read_size(r, "training.eval_batch", 1, &c->eval_batch));
+
+    MLP_TRY(read_float(r, "regularization.l1", 0, 1e6, &c->regularization.l1));
+    MLP_TRY(read_float(r, "regularization.l2", 0, 1e6, &c->regularization.l2));
+    MLP_TRY(read_bool(r, "regularization.on_biases", &c->regularization.on_biases));
+
+    mlp_early_stop_spec *e = &c->early_stop;
+    size_t monitor;
+    MLP_TRY(read_bool(r, "early_stopping.enabled", &e->enabled));
+    MLP_TRY(read_enum(r, "early_stopping.monitor", &monitor));
+    e->monitor = (mlp_monitor)monitor;
+    MLP_TRY(read_size(r, "early_stopping.patience", 1, &e->patience));
+    float delta = 0;
+    MLP_TRY(read_float(r, "early_stopping.min_delta", 0, 1e9, &delta));
+    e->min_delta = delta;
+    MLP_TRY(read_bool(r, "early_stopping.restore_best", &e->restore_best));
+
+    MLP_TRY(read_size(r, "checkpoint.every_epochs", 0, &c->checkpoint_every_epochs));
+    MLP_TRY(read_u64(r, "checkpoint.every_steps", &c->checkpoint_every_steps));
+    return read_u64(r, "logging.every_steps", &c->log_every_steps);
+}
+
+mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config, mlp_error *err) {
+    memset(config, 0, sizeof *config);
+    reader r = {ini, err};
+    int64_t seed, threads;
+    MLP_TRY(mlp_ini_get_int(ini, "seed", &seed, err));
+    if (seed < 0) return mlp_ini_invalid(ini, "seed", err, "must not be negative");
+    config->seed = (uint64_t)seed;
+    MLP_TRY(mlp_ini_get_int(ini, "threads", &threads, err));
+    if (threads < 0 || threads > 1024)
+        return mlp_ini_invalid(ini, "threads", err, "must lie in [0, 1024]");
+    config->threads = (int)threads;
+    MLP_TRY(read_data(&r, config));
+    MLP_TRY(read_network(&r, config));
+    MLP_TRY(read_optimizer(&r, config));
+    MLP_TRY(
+        read_training(&r, config)); /* before the schedule: cosine's period defaults to epochs */
+    MLP_TRY(read_schedule(&r, config));
+    return mlp_ok(err);
+}
+
+mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inputs, size_t outputs,
+                                     mlp_net_spec *spec, mlp_error *err) {
+    MLP_TRY(mlp_net_spec_default(spec, inputs, config->hidden, config->num_hidden, outputs,
+                                 config->hidden_activation, err));
+    spec->loss = config->loss;
+    size_t out = spec->num_layers - 1;
+    spec->activation[out] = config->loss == MLP_LOSS_SOFTMAX_CROSS_ENTROPY ? MLP_ACT_SOFTMAX
+                            : config->loss == MLP_LOSS_BINARY_CROSS_ENTROPY
+                                ? MLP_ACT_SIGMOID
+                                : config->output_activation;
+    spec->leaky_relu_slope = config->leaky_relu_slope;
+    for (size_t i = 0; i < out; i++)
+        spec->dropout[i] = config->dropout;
+    return mlp_ok(err);
+}

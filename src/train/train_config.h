@@ -1,0 +1,28 @@
+/* The training configuration file: the schema of every key (docs/config.md is generated from it)
+ * and its translation into mlp_train_config. Used by `mlp train`, `mlp gradcheck` and sweeps. */
+#ifndef MLP_TRAIN_TRAIN_CONFIG_H
+#define MLP_TRAIN_TRAIN_CONFIG_H
+
+#include "io/config_file.h"
+#include "mlp.h"
+
+/* The schema: sections data, network, init, optimizer, schedule, training, regularization,
+ * early_stopping, checkpoint, logging, and top-level seed and threads. */
+const mlp_ini_schema *mlp_train_schema(void);
+
+/* Loads the defaults, then the file at path (NULL: none), then each of the num_sets overrides
+ * "section.key=value" in order. */
+mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets, size_t num_sets,
+                              mlp_error *err);
+
+/* Reads every key into config. Strings (sources, init_from) are borrowed from ini, so ini must
+ * outlive config; config->config_text is left NULL (the caller owns that text). Values out of
+ * range or inconsistent are errors naming the key and where it was set. */
+mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config,
+                                     mlp_error *err);
+
+/* The network spec the config describes for `inputs` features and `outputs` classes. */
+mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inputs, size_t outputs,
+                                     mlp_net_spec *spec, mlp_error *err);
+
+#endif
