@@ -66,7 +66,7 @@ test: deps
 FUZZ_BUILD ?= $(BUILD)-fuzz
 # libFuzzer targets, built with clang against a sanitized library compiled by clang.
 fuzz: deps
-	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) SAN="-fsanitize=fuzzer-no-link,address,undefined" \
 	  OPT="-O1 -g" $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 
 $(FUZZ_BUILD)/fuzz/%: fuzz/%.c $(FUZZ_BUILD)/libmlp.a

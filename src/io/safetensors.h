@@ -90,9 +90,8 @@ const mlp_tensor_view *mlp_safetensors_tensor(const mlp_safetensors *st, size_t 
 /* NULL when absent. */
 const mlp_tensor_view *mlp_safetensors_find(const mlp_safetensors *st, const char *name);
 
-/* Copies tensor `name` into out (count elements of dtype). Fails, naming the file and tensor,
- * when it is missing or its dtype or shape differs (shape NULL: any shape with `count` elements,
- * where count = shape product when shape is given). */
+/* Copies tensor `name` into out (the product of shape elements of dtype). Fails, naming the file
+ * and tensor, when it is missing or its dtype or shape (ndim dimensions) differs. */
 mlp_status mlp_safetensors_get(const mlp_safetensors *st, const char *name, mlp_dtype dtype,
                                size_t ndim, const size_t *shape, void *out, mlp_error *err);
 /* Like mlp_safetensors_get for float output, converting from F32, F64, F16 or BF16 (for weights
