@@ -1,0 +1,16 @@
+/* The float instantiation of the network math: the engine that trains. */
+#include "core/kernels.h"
+
+#include "util/error.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <tgmath.h>
+
+/* Every constant must be float here: a stray double would silently promote the arithmetic. */
+#pragma GCC diagnostic error "-Wdouble-promotion"
+
+#define REAL float
+#define K(name) name##_f32
+#define GEMM cblas_sgemm
+#include "core/kernels_impl.h"

@@ -1,0 +1,8 @@
+/* The definitions of the network math for one real type: included by kernels_f32.c and
+ * kernels_f64.c with REAL, K() and GEMM defined. */
+#include "core/activation_impl.h"
+#include "core/loss_impl.h"
+#include "core/dense_impl.h"
+#include "core/dropout_impl.h"
+#include "core/regularization_impl.h"
+#include "core/pass_impl.h"

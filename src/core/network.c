@@ -1,0 +1,161 @@
+/* The public network object: spec, layout, the flat parameter and gradient arrays and the float
+ * workspace, with the forward, evaluation and gradient entry points. */
+#include "core/kernels.h"
+
+#include "util/error.h"
+
+#include <stdlib.h>
+
+struct mlp_net {
+    mlp_net_spec spec;
+    net_layout layout;
+    float *params;
+    float *grads;
+    workspace_f32 ws;
+};
+
+mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) {
+    if (!out) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_new: net is NULL");
+    *out = NULL;
+    net_layout layout;
+    MLP_TRY(net_layout_compute(&layout, spec, err));
+    mlp_net *net = mlp_calloc(1, sizeof *net, err);
+    if (!net) return MLP_ERR_MEMORY;
+    net->spec = *spec;
+    net->layout = layout;
+    net->ws.spec = &net->spec;
+    net->ws.layout = &net->layout;
+    net->params = mlp_calloc(layout.num_params, sizeof(float), err);
+    net->grads = net->params ? mlp_calloc(layout.num_params, sizeof(float), err) : NULL;
+    mlp_status status =
+        net->grads ? workspace_reserve_f32(&net->ws, spec->max_batch, err) : MLP_ERR_MEMORY;
+    if (status != MLP_OK) {
+        mlp_net_free(net);
+        return status;
+    }
+    net->ws.params = net->params;
+    net->ws.grads = net->grads;
+    *out = net;
+    return mlp_ok(err);
+}
+
+void mlp_net_free(mlp_net *net) {
+    if (!net) return;
+    workspace_release_f32(&net->ws);
+    free(net->params);
+    free(net->grads);
+    free(net);
+}
+
+const mlp_net_spec *mlp_net_get_spec(const mlp_net *net) {
+    return &net->spec;
+}
+
+size_t mlp_net_num_params(const mlp_net *net) {
+    return net->layout.num_params;
+}
+
+float *mlp_net_params(mlp_net *net) {
+    return net->params;
+}
+
+const float *mlp_net_params_const(const mlp_net *net) {
+    return net->params;
+}
+
+float *mlp_net_grads(mlp_net *net) {
+    return net->grads;
+}
+
+size_t mlp_net_weight_offset(const mlp_net *net, size_t layer) {
+    return net->layout.weight[layer];
+}
+
+size_t mlp_net_bias_offset(const mlp_net *net, size_t layer) {
+    return net->layout.bias[layer];
+}
+
+mlp_status mlp_net_reserve(mlp_net *net, size_t max_batch, mlp_error *err) {
+    if (!net) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_reserve: net is NULL");
+    if (max_batch <= net->ws.capacity) return mlp_ok(err);
+    MLP_TRY(workspace_reserve_f32(&net->ws, max_batch, err));
+    net->spec.max_batch = max_batch;
+    return mlp_ok(err);
+}
+
+/* Checks x and n (and the batch's targets when batch is not NULL) and grows the buffers. */
+static mlp_status prepare(mlp_net *net, const float *x, size_t n, const mlp_batch *batch,
+                          const char *where, mlp_error *err) {
+    if (!net) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: net is NULL", where);
+    if (!x) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: inputs are NULL", where);
+    if (n == 0) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: empty batch", where);
+    if (batch) MLP_TRY(net_check_targets(&net->spec, batch, where, err));
+    return mlp_net_reserve(net, n, err);
+}
+
+mlp_status mlp_net_forward(mlp_net *net, const float *x, size_t n, const float **outputs,
+                           mlp_error *err) {
+    if (!outputs) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_forward: outputs is NULL");
+    MLP_TRY(prepare(net, x, n, NULL, "mlp_net_forward", err));
+    *outputs = net_forward_f32(&net->ws, x, n, 0, false, NULL, NULL);
+    return mlp_ok(err);
+}
+
+/* The class of one output row: the argmax, or with a single unit whether it is >= 0.5. */
+static int32_t row_class(const float *row, size_t k) {
+    if (k == 1) return row[0] >= 0.5f;
+    size_t best = 0;
+    for (size_t j = 1; j < k; j++)
+        if (row[j] > row[best]) best = j;
+    return (int32_t)best;
+}
+
+mlp_status mlp_net_predict(mlp_net *net, const float *x, size_t n, int32_t *classes,
+                           mlp_error *err) {
+    if (!classes) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_predict: classes is NULL");
+    const float *out;
+    MLP_TRY(mlp_net_forward(net, x, n, &out, err));
+    size_t k = net->spec.widths[net->spec.num_layers];
+    for (size_t r = 0; r < n; r++)
+        classes[r] = row_class(out + r * k, k);
+    return mlp_ok(err);
+}
+
+/* Mean loss and, with labels, the count of samples whose predicted class is the label. */
+static void summarize(const mlp_net *net, const mlp_batch *batch, const float *out, double loss_sum,
+                      mlp_batch_result *result) {
+    size_t k = net->spec.widths[net->spec.num_layers], correct = 0;
+    if (batch->labels && !batch->targets)
+        for (size_t r = 0; r < batch->n; r++)
+            correct += row_class(out + r * k, k) == batch->labels[r];
+    result->loss = loss_sum / (double)batch->n;
+    result->correct = correct;
+}
+
+mlp_status mlp_net_evaluate(mlp_net *net, const mlp_batch *batch, mlp_batch_result *result,
+                            mlp_error *err) {
+    if (!batch || !result)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_evaluate: batch or result is NULL");
+    MLP_TRY(prepare(net, batch->x, batch->n, batch, "mlp_net_evaluate", err));
+    double loss_sum;
+    const float *out = net_forward_f32(&net->ws, batch->x, batch->n, 0, false, batch, &loss_sum);
+    summarize(net, batch, out, loss_sum, result);
+    return mlp_ok(err);
+}
+
+mlp_status mlp_net_gradient(mlp_net *net, const mlp_batch *batch, mlp_rng *dropout_rng,
+                            mlp_batch_result *result, mlp_error *err) {
+    if (!batch) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_gradient: batch is NULL");
+    MLP_TRY(prepare(net, batch->x, batch->n, batch, "mlp_net_gradient", err));
+    if (net_has_dropout(&net->spec)) {
+        if (!dropout_rng)
+            return mlp_fail(err, MLP_ERR_ARGUMENT,
+                            "mlp_net_gradient: the network has dropout but dropout_rng is NULL");
+        workspace_draw_dropout_f32(&net->ws, batch->n, dropout_rng);
+    }
+    double loss_sum;
+    const float *out = net_forward_f32(&net->ws, batch->x, batch->n, 0, true, batch, &loss_sum);
+    net_backward_f32(&net->ws, batch->x, batch->n, true, batch);
+    if (result) summarize(net, batch, out, loss_sum, result);
+    return mlp_ok(err);
+}

@@ -1,0 +1,244 @@
+/* Optimizers with torch.optim's update rules and defaults (torch 1.13, single-tensor path). The
+ * per-element arithmetic is float, in torch's order; scalar coefficients are computed in double
+ * as Python does. g is the gradient (penalty gradients already added), t the step number from 1.
+ *   SGD      b = g (t = 1), b = mu b + (1 - dampening) g;  d = nesterov ? g + mu b : b
+ *            (d = g when mu = 0);  p -= lr d
+ *   Adam     m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
+ *            p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ *   AdamW    p *= 1 - lr weight_decay (masked entries), then the Adam update
+ *   RMSprop  s = alpha s + (1 - alpha) g^2;  centered: c = alpha c + (1 - alpha) g,
+ *            r = sqrt(s - c^2) + eps, else r = sqrt(s) + eps;
+ *            mu > 0: b = mu b + g / r, p -= lr b;  else p -= lr g / r */
+#include "mlp.h"
+
+#include "util/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define MAX_BUFFERS 3
+
+struct mlp_optimizer {
+    mlp_optimizer_spec spec;
+    size_t num_params;
+    uint64_t steps;
+    size_t num_buffers;
+    float *buffer[MAX_BUFFERS];
+    const char *name[MAX_BUFFERS];
+};
+
+void mlp_optimizer_spec_default(mlp_optimizer_spec *spec, mlp_optimizer_kind kind) {
+    *spec = (mlp_optimizer_spec){
+        .kind = kind, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .alpha = 0.99f};
+    switch (kind) {
+    case MLP_OPT_SGD:
+        spec->lr = 0.01f;
+        break; /* torch 1.13 requires lr for SGD */
+    case MLP_OPT_ADAM:
+        spec->lr = 1e-3f;
+        break;
+    case MLP_OPT_ADAMW:
+        spec->lr = 1e-3f;
+        spec->weight_decay = 0.01f;
+        break;
+    case MLP_OPT_RMSPROP:
+        spec->lr = 0.01f;
+        break;
+    }
+}
+
+static bool in_unit_interval(float v) {
+    return v >= 0.0f && v < 1.0f;
+}
+
+static mlp_status check_spec(const mlp_optimizer_spec *s, mlp_error *err) {
+    if ((unsigned)s->kind > MLP_OPT_RMSPROP)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: kind: unknown value %d", (int)s->kind);
+    if (!(s->lr >= 0.0f && isfinite(s->lr)))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: lr: %g is not a finite value >= 0",
+                        (double)s->lr);
+    if (!(s->momentum >= 0.0f && isfinite(s->momentum)))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: momentum: %g is not a finite value >= 0",
+                        (double)s->momentum);
+    if (!(s->dampening >= 0.0f && s->dampening <= 1.0f))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: dampening: %g not in [0, 1]",
+                        (double)s->dampening);
+    if (s->kind == MLP_OPT_SGD && s->nesterov && (s->momentum <= 0.0f || s->dampening != 0.0f))
+        return mlp_fail(err, MLP_ERR_ARGUMENT,
+                        "optimizer: nesterov needs momentum > 0 and dampening 0");
+    if (!in_unit_interval(s->beta1) || !in_unit_interval(s->beta2))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: betas (%g, %g) not in [0, 1)",
+                        (double)s->beta1, (double)s->beta2);
+    if (!(s->eps >= 0.0f && isfinite(s->eps)))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: eps: %g is not a finite value >= 0",
+                        (double)s->eps);
+    if (!(s->alpha >= 0.0f && s->alpha <= 1.0f))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: alpha: %g not in [0, 1]",
+                        (double)s->alpha);
+    if (!(s->weight_decay >= 0.0f && isfinite(s->weight_decay)))
+        return mlp_fail(err, MLP_ERR_ARGUMENT,
+                        "optimizer: weight_decay: %g is not a finite value >= 0",
+                        (double)s->weight_decay);
+    return MLP_OK;
+}
+
+/* The state buffers each rule keeps, in checkpoint order. */
+static size_t buffer_names(const mlp_optimizer_spec *s, const char **names) {
+    size_t count = 0;
+    switch (s->kind) {
+    case MLP_OPT_SGD:
+        if (s->momentum != 0.0f) names[count++] = "momentum";
+        break;
+    case MLP_OPT_ADAM:
+    case MLP_OPT_ADAMW:
+        names[count++] = "exp_avg";
+        names[count++] = "exp_avg_sq";
+        break;
+    case MLP_OPT_RMSPROP:
+        names[count++] = "square_avg";
+        if (s->momentum > 0.0f) names[count++] = "momentum";
+        if (s->centered) names[count++] = "grad_avg";
+        break;
+    }
+    return count;
+}
+
+mlp_status mlp_optimizer_new(mlp_optimizer **out, const mlp_optimizer_spec *spec, size_t num_params,
+                             mlp_error *err) {
+    if (!out || !spec)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_optimizer_new: optimizer or spec is NULL");
+    *out = NULL;
+    if (num_params == 0)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_optimizer_new: num_params is zero");
+    MLP_TRY(check_spec(spec, err));
+    mlp_optimizer *opt = mlp_calloc(1, sizeof *opt, err);
+    if (!opt) return MLP_ERR_MEMORY;
+    opt->spec = *spec;
+    opt->num_params = num_params;
+    opt->num_buffers = buffer_names(spec, opt->name);
+    for (size_t i = 0; i < opt->num_buffers; i++)
+        if (!(opt->buffer[i] = mlp_calloc(num_params, sizeof(float), err))) {
+            mlp_optimizer_free(opt);
+            return MLP_ERR_MEMORY;
+        }
+    *out = opt;
+    return mlp_ok(err);
+}
+
+void mlp_optimizer_free(mlp_optimizer *opt) {
+    if (!opt) return;
+    for (size_t i = 0; i < opt->num_buffers; i++)
+        free(opt->buffer[i]);
+    free(opt);
+}
+
+const mlp_optimizer_spec *mlp_optimizer_get_spec(const mlp_optimizer *opt) {
+    return &opt->spec;
+}
+
+size_t mlp_optimizer_num_buffers(const mlp_optimizer *opt) {
+    return opt->num_buffers;
+}
+
+float *mlp_optimizer_buffer(mlp_optimizer *opt, size_t index, const char **name) {
+    if (index >= opt->num_buffers) return NULL;
+    if (name) *name = opt->name[index];
+    return opt->buffer[index];
+}
+
+uint64_t mlp_optimizer_steps(const mlp_optimizer *opt) {
+    return opt->steps;
+}
+
+void mlp_optimizer_set_steps(mlp_optimizer *opt, uint64_t steps) {
+    opt->steps = steps;
+}
+
+static void sgd_step(mlp_optimizer *opt, float *restrict p, const float *restrict g, float lr) {
+    size_t n = opt->num_params;
+    float mu = opt->spec.momentum;
+    if (mu == 0.0f) {
+        for (size_t i = 0; i < n; i++)
+            p[i] -= lr * g[i];
+        return;
+    }
+    float *restrict b = opt->buffer[0];
+    float keep = (float)(1.0 - (double)opt->spec.dampening);
+    if (opt->steps == 0)
+        for (size_t i = 0; i < n; i++)
+            b[i] = g[i];
+    else
+        for (size_t i = 0; i < n; i++)
+            b[i] = b[i] * mu + keep * g[i];
+    if (opt->spec.nesterov)
+        for (size_t i = 0; i < n; i++)
+            p[i] -= lr * (g[i] + mu * b[i]);
+    else
+        for (size_t i = 0; i < n; i++)
+            p[i] -= lr * b[i];
+}
+
+static void adam_step(mlp_optimizer *opt, float *restrict p, const float *restrict g,
+                      const uint8_t *decay_mask, float lr) {
+    size_t n = opt->num_params;
+    const mlp_optimizer_spec *s = &opt->spec;
+    if (s->kind == MLP_OPT_ADAMW) {
+        float decay = (float)(1.0 - (double)lr * (double)s->weight_decay);
+        for (size_t i = 0; i < n; i++)
+            if (!decay_mask || decay_mask[i]) p[i] *= decay;
+    }
+    double t = (double)(opt->steps + 1);
+    float step_size = (float)((double)lr / (1.0 - pow((double)s->beta1, t)));
+    float bc2_sqrt = (float)sqrt(1.0 - pow((double)s->beta2, t));
+    float b1 = s->beta1, b2 = s->beta2, eps = s->eps;
+    float c1 = (float)(1.0 - (double)b1), c2 = (float)(1.0 - (double)b2);
+    float *restrict m = opt->buffer[0], *restrict v = opt->buffer[1];
+    for (size_t i = 0; i < n; i++) {
+        m[i] = m[i] * b1 + c1 * g[i];
+        v[i] = v[i] * b2 + c2 * (g[i] * g[i]);
+        float denom = sqrtf(v[i]) / bc2_sqrt + eps;
+        p[i] += -step_size * (m[i] / denom);
+    }
+}
+
+static void rmsprop_step(mlp_optimizer *opt, float *restrict p, const float *restrict g, float lr) {
+    size_t n = opt->num_params;
+    const mlp_optimizer_spec *s = &opt->spec;
+    float alpha = s->alpha, c = (float)(1.0 - (double)alpha), eps = s->eps, mu = s->momentum;
+    float *restrict sq = opt->buffer[0];
+    float *restrict b = mu > 0.0f ? opt->buffer[1] : NULL;
+    float *restrict ga = s->centered ? opt->buffer[mu > 0.0f ? 2 : 1] : NULL;
+    for (size_t i = 0; i < n; i++) {
+        sq[i] = sq[i] * alpha + c * (g[i] * g[i]);
+        float avg;
+        if (ga) {
+            ga[i] = ga[i] * alpha + c * g[i];
+            avg = sqrtf(sq[i] - ga[i] * ga[i]) + eps;
+        } else {
+            avg = sqrtf(sq[i]) + eps;
+        }
+        if (b) {
+            b[i] = b[i] * mu + g[i] / avg;
+            p[i] -= lr * b[i];
+        } else {
+            p[i] += -lr * (g[i] / avg);
+        }
+    }
+}
+
+void mlp_optimizer_step(mlp_optimizer *opt, float *params, const float *grads,
+                        const uint8_t *decay_mask, float lr) {
+    switch (opt->spec.kind) {
+    case MLP_OPT_SGD:
+        sgd_step(opt, params, grads, lr);
+        break;
+    case MLP_OPT_ADAM:
+    case MLP_OPT_ADAMW:
+        adam_step(opt, params, grads, decay_mask, lr);
+        break;
+    case MLP_OPT_RMSPROP:
+        rmsprop_step(opt, params, grads, lr);
+        break;
+    }
+    opt->steps++;
+}

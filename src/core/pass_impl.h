@@ -1,0 +1,102 @@
+/* Forward and backward passes over all layers for one real type (template, see
+ * activation_impl.h). Layer i: z_i = x_i W_i^T + b_i, a_i = f_i(z_i), x_{i+1} = a_i (times the
+ * dropout mask in training). Backward from the output delta:
+ *   dL/dW_i = delta_i^T x_i,  dL/db_i = sum_rows delta_i,
+ *   delta_{i-1} = (delta_i W_i) * mask_{i-1} * f'_{i-1}(a_{i-1})   (none below layer 0). */
+
+void K(workspace_release)(K(workspace) * ws) {
+    for (size_t i = 0; i < MLP_MAX_LAYERS; i++) {
+        free(ws->act[i]);
+        free(ws->mask[i]);
+        free(ws->dropped[i]);
+        ws->act[i] = ws->mask[i] = ws->dropped[i] = NULL;
+    }
+    free(ws->delta[0]);
+    free(ws->delta[1]);
+    ws->delta[0] = ws->delta[1] = NULL;
+    ws->capacity = 0;
+}
+
+mlp_status K(workspace_reserve)(K(workspace) * ws, size_t capacity, mlp_error *err) {
+    MLP_TRY(net_layout_check_capacity(ws->spec, capacity, err));
+    K(workspace) fresh = *ws;
+    for (size_t i = 0; i < MLP_MAX_LAYERS; i++)
+        fresh.act[i] = fresh.mask[i] = fresh.dropped[i] = 0;
+    fresh.delta[0] = fresh.delta[1] = NULL;
+    fresh.capacity = capacity;
+    bool ok = true;
+    for (size_t i = 0; i < ws->spec->num_layers && ok; i++) {
+        size_t count = capacity * ws->spec->widths[i + 1];
+        ok = (fresh.act[i] = mlp_calloc(count, sizeof(REAL), err)) != NULL;
+        if (ok && ws->spec->dropout[i] > 0)
+            ok = (fresh.mask[i] = mlp_calloc(count, sizeof(REAL), err)) != NULL &&
+                 (fresh.dropped[i] = mlp_calloc(count, sizeof(REAL), err)) != NULL;
+    }
+    for (size_t d = 0; d < 2 && ok; d++)
+        ok = (fresh.delta[d] = mlp_calloc(capacity * ws->layout->max_width, sizeof(REAL), err)) !=
+             NULL;
+    if (!ok) {
+        K(workspace_release)(&fresh);
+        return MLP_ERR_MEMORY;
+    }
+    K(workspace_release)(ws);
+    *ws = fresh;
+    return MLP_OK;
+}
+
+void K(workspace_draw_dropout)(K(workspace) * ws, size_t n, mlp_rng *rng) {
+    for (size_t i = 0; i + 1 < ws->spec->num_layers; i++)
+        if (ws->mask[i])
+            K(dropout_draw)
+            (ws->mask[i], n * ws->spec->widths[i + 1], (REAL)ws->spec->dropout[i], rng);
+}
+
+/* What layer i+1 reads: the dropped-out output in training, the plain output otherwise. */
+static const REAL *K(layer_output)(const K(workspace) * ws, size_t i, bool training) {
+    return training && ws->mask[i] ? ws->dropped[i] : ws->act[i];
+}
+
+const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t first_layer,
+                           bool training, const mlp_batch *targets, double *loss_sum) {
+    const mlp_net_spec *spec = ws->spec;
+    size_t last = spec->num_layers - 1;
+    REAL slope = (REAL)spec->leaky_relu_slope;
+    const REAL *in = first_layer == 0 ? x : K(layer_output)(ws, first_layer - 1, training);
+    for (size_t i = first_layer; i < last; i++) {
+        size_t width = spec->widths[i + 1];
+        K(dense_linear)
+        (in, n, spec->widths[i], width, ws->params + ws->layout->weight[i], ws->act[i]);
+        K(activate_rows)
+        (ws->act[i], ws->params + ws->layout->bias[i], n, width, spec->activation[i], slope);
+        if (training && ws->mask[i])
+            K(dropout_apply)(ws->dropped[i], ws->act[i], ws->mask[i], n * width);
+        in = K(layer_output)(ws, i, training);
+    }
+    size_t k = spec->widths[last + 1];
+    K(dense_linear)
+    (in, n, spec->widths[last], k, ws->params + ws->layout->weight[last], ws->act[last]);
+    double loss =
+        K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);
+    if (loss_sum) *loss_sum = loss;
+    return ws->act[last];
+}
+
+void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
+                     const mlp_batch *targets) {
+    const mlp_net_spec *spec = ws->spec;
+    size_t last = spec->num_layers - 1;
+    REAL *delta = ws->delta[0];
+    K(output_delta)(delta, ws->act[last], n, spec->widths[last + 1], spec, targets);
+    for (size_t i = last + 1; i-- > 0;) {
+        const REAL *in = i == 0 ? x : K(layer_output)(ws, i - 1, training);
+        REAL *delta_in = i == 0 ? NULL : ws->delta[delta == ws->delta[0]];
+        K(dense_backward)
+        (in, n, spec->widths[i], spec->widths[i + 1], ws->params + ws->layout->weight[i], delta,
+         ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in);
+        if (delta_in)
+            K(activation_backward)
+            (delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL, n * spec->widths[i],
+             spec->activation[i - 1], (REAL)spec->leaky_relu_slope);
+        delta = delta_in;
+    }
+}

@@ -1,0 +1,67 @@
+/* PCG32 (O'Neill 2014, "PCG: A family of simple fast space-efficient statistically good
+ * algorithms for random number generation"): XSH-RR output of a 64-bit LCG. */
+#include "mlp.h"
+
+#include <math.h>
+
+#define PCG_MULTIPLIER 6364136223846793005ULL
+
+void mlp_rng_seed(mlp_rng *rng, uint64_t seed, uint64_t stream) {
+    /* pcg32_srandom_r: the increment must be odd; two steps mix the seed into the state. */
+    rng->state = 0;
+    rng->increment = (stream << 1u) | 1u;
+    mlp_rng_u32(rng);
+    rng->state += seed;
+    mlp_rng_u32(rng);
+}
+
+uint32_t mlp_rng_u32(mlp_rng *rng) {
+    uint64_t old = rng->state;
+    rng->state = old * PCG_MULTIPLIER + rng->increment;
+    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
+    uint32_t rot = (uint32_t)(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+}
+
+uint32_t mlp_rng_below(mlp_rng *rng, uint32_t n) {
+    /* Reject the lowest 2^32 mod n values so every residue is equally likely. */
+    uint32_t threshold = (uint32_t)(-n) % n;
+    for (;;) {
+        uint32_t r = mlp_rng_u32(rng);
+        if (r >= threshold) return r % n;
+    }
+}
+
+/* Uniform in [0, n) for n up to 2^64 - 1, by the same rejection on 64-bit draws. */
+static uint64_t below64(mlp_rng *rng, uint64_t n) {
+    if (n <= UINT32_MAX) return mlp_rng_below(rng, (uint32_t)n);
+    uint64_t threshold = (uint64_t)(-n) % n;
+    for (;;) {
+        uint64_t high = mlp_rng_u32(rng), low = mlp_rng_u32(rng);
+        uint64_t r = high << 32 | low;
+        if (r >= threshold) return r % n;
+    }
+}
+
+float mlp_rng_uniform(mlp_rng *rng) {
+    /* The top 24 bits: every float k / 2^24 equally likely, never 1. */
+    return (float)(mlp_rng_u32(rng) >> 8) * 0x1p-24f;
+}
+
+float mlp_rng_normal(mlp_rng *rng) {
+    /* Box-Muller on two uniforms in double; u1 in (0, 1] so the logarithm is finite. One draw per
+     * call (the second variate is discarded) keeps the generator a plain copyable value. */
+    uint64_t low = mlp_rng_u32(rng) >> 11, high = mlp_rng_u32(rng);
+    double u1 = ((double)(low | high << 21) + 1.0) * 0x1p-53;
+    double u2 = (double)mlp_rng_u32(rng) * 0x1p-32;
+    return (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+}
+
+void mlp_rng_shuffle(mlp_rng *rng, uint32_t *indices, size_t n) {
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)below64(rng, i);
+        uint32_t t = indices[i - 1];
+        indices[i - 1] = indices[j];
+        indices[j] = t;
+    }
+}
