@@ -15,7 +15,8 @@ typedef struct {
 } mlp_command;
 
 /* One line per command, kept in alphabetical order: COMMAND(name, "summary"). */
-#define MLP_COMMANDS(COMMAND)
+#define MLP_COMMANDS(COMMAND)                                                                      \
+    COMMAND(data, "describe a data source: format, samples, shape, values, classes")
 
 #define MLP_DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 MLP_COMMANDS(MLP_DECLARE_COMMAND)

@@ -1,0 +1,11 @@
+/* Internal questions about an mlp_transform asked by batch assembly. */
+#ifndef MLP_DATA_TRANSFORM_H
+#define MLP_DATA_TRANSFORM_H
+
+#include "mlp.h"
+
+/* True once every statistic the spec uses was fitted or set. */
+bool transform_is_fitted(const mlp_transform *transform);
+size_t transform_features(const mlp_transform *transform);
+
+#endif
