@@ -1,0 +1,116 @@
+#include "sweep/plan.h"
+
+#include "util/error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* A new string formatted like printf; NULL when out of memory. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static char *
+format_new(const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(NULL, 0, format, args);
+    va_end(args);
+    char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (!s) return NULL;
+    va_start(args, format);
+    vsnprintf(s, (size_t)n + 1, format, args);
+    va_end(args);
+    return s;
+}
+
+mlp_status mlp_sweep_plan_new(mlp_sweep_plan **plan, const mlp_sweep_grid *grid, size_t repeats,
+                              uint64_t base_seed, const char *out_dir, mlp_error *err) {
+    if (repeats == 0) return mlp_fail(err, MLP_ERR_ARGUMENT, "a sweep needs at least 1 repeat");
+    size_t combinations = mlp_sweep_grid_num_combinations(grid), num_runs;
+    if (mlp_mul_overflows(combinations, repeats, &num_runs))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "%zu combinations x %zu repeats overflows",
+                        combinations, repeats);
+    mlp_sweep_plan *p = mlp_calloc(1, sizeof *p, err);
+    if (!p) return MLP_ERR_MEMORY;
+    p->grid = grid;
+    p->repeats = repeats;
+    p->out_dir = format_new("%s", out_dir);
+    p->runs = calloc(num_runs, sizeof *p->runs);
+    mlp_status status = MLP_OK;
+    if (!p->out_dir || !p->runs)
+        status = mlp_fail(err, MLP_ERR_MEMORY, "out of memory planning %zu runs", num_runs);
+    else
+        p->num_runs = num_runs;
+    for (size_t c = 0; c < combinations && status == MLP_OK; c++) {
+        char *name = NULL;
+        status = mlp_sweep_grid_name(grid, c, &name, err);
+        for (size_t r = 1; r <= repeats && status == MLP_OK; r++) {
+            mlp_sweep_run *run = &p->runs[c * repeats + r - 1];
+            run->combination = c;
+            run->repeat = r;
+            run->seed = base_seed + r - 1;
+            run->name = format_new("%s", name);
+            run->dir = format_new("%s/%s/repeat-%zu", out_dir, name, r);
+            run->log_path = format_new("%s/%s/repeat-%zu.log", out_dir, name, r);
+            if (!run->name || !run->dir || !run->log_path)
+                status = mlp_fail(err, MLP_ERR_MEMORY, "out of memory planning %zu runs", num_runs);
+        }
+        free(name);
+    }
+    if (status != MLP_OK) {
+        mlp_sweep_plan_free(p);
+        return status;
+    }
+    *plan = p;
+    return mlp_ok(err);
+}
+
+void mlp_sweep_plan_free(mlp_sweep_plan *plan) {
+    if (!plan) return;
+    for (size_t i = 0; i < plan->num_runs; i++) {
+        free(plan->runs[i].name);
+        free(plan->runs[i].dir);
+        free(plan->runs[i].log_path);
+    }
+    free(plan->runs);
+    free(plan->out_dir);
+    free(plan);
+}
+
+/* mkdir -p: creates path and its missing parents. */
+static mlp_status make_dirs(const char *path, mlp_error *err) {
+    char *copy = format_new("%s", path);
+    if (!copy) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory creating %s", path);
+    mlp_status status = MLP_OK;
+    for (char *p = copy + 1;; p++) {
+        bool end = *p == '\0';
+        if (!end && *p != '/') continue;
+        *p = '\0';
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST)
+            status = mlp_fail(err, MLP_ERR_IO, "%s: cannot create the folder: %s", copy,
+                              strerror(errno));
+        *p = '/';
+        if (end || status != MLP_OK) break;
+    }
+    struct stat st;
+    if (status == MLP_OK && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
+        status = mlp_fail(err, MLP_ERR_IO, "%s: exists and is not a folder", path);
+    free(copy);
+    return status == MLP_OK ? mlp_ok(err) : status;
+}
+
+mlp_status mlp_sweep_plan_make_dirs(const mlp_sweep_plan *plan, mlp_error *err) {
+    MLP_TRY(make_dirs(plan->out_dir, err));
+    for (size_t i = 0; i < plan->num_runs; i += plan->repeats) {
+        char *dir = format_new("%s/%s", plan->out_dir, plan->runs[i].name);
+        if (!dir) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory creating folders");
+        mlp_status status = make_dirs(dir, err);
+        free(dir);
+        MLP_TRY(status);
+    }
+    return mlp_ok(err);
+}

@@ -1,0 +1,107 @@
+#include "sweep/scheduler.h"
+
+#include "util/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static mlp_status spawn_job(const mlp_job *job, char **envp, pid_t *pid, mlp_error *err) {
+    posix_spawn_file_actions_t actions;
+    if (posix_spawn_file_actions_init(&actions) != 0)
+        return mlp_fail(err, MLP_ERR_MEMORY, "out of memory starting %s", job->argv[0]);
+    int rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&actions, 1, job->log_path,
+                                              O_WRONLY | O_CREAT | O_APPEND, 0666);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    if (rc == 0) rc = posix_spawn(pid, job->argv[0], &actions, NULL, job->argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0)
+        return mlp_fail(err, MLP_ERR_IO, "cannot start %s (log %s): %s", job->argv[0],
+                        job->log_path, strerror(rc));
+    return mlp_ok(err);
+}
+
+/* Blocks until some child can be reaped (without reaping it) or a signal arrives. */
+static mlp_status wait_for_any_child(mlp_error *err) {
+    siginfo_t info;
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) == 0 || errno == EINTR) return mlp_ok(err);
+    return mlp_fail(err, MLP_ERR_STATE, "waiting for the runs failed: %s", strerror(errno));
+}
+
+static int exit_code_of(int wait_status) {
+    if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+    return 255;
+}
+
+mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_options *options,
+                        size_t *failed, size_t *not_started, mlp_error *err) {
+    size_t parallel = options->parallel ? options->parallel : 1;
+    pid_t *pids = mlp_calloc(parallel, sizeof *pids, err); /* 0: free slot */
+    size_t *slot_job = mlp_calloc(parallel, sizeof *slot_job, err);
+    if (!pids || !slot_job) {
+        free(pids);
+        free(slot_job);
+        return MLP_ERR_MEMORY;
+    }
+    char **envp = options->envp ? options->envp : environ;
+    size_t next = 0, running = 0;
+    mlp_status status = MLP_OK;
+    *failed = *not_started = 0;
+    for (;;) {
+        bool stopping = options->stop && *options->stop;
+        for (size_t s = 0; s < parallel && next < n && !stopping; s++) {
+            if (pids[s]) continue;
+            size_t job = next++;
+            if (options->on_start) options->on_start(options->context, job);
+            mlp_error spawn_err;
+            if (spawn_job(&jobs[job], envp, &pids[s], &spawn_err) != MLP_OK) {
+                pids[s] = 0;
+                (*failed)++;
+                if (options->on_end) options->on_end(options->context, job, 127);
+                continue;
+            }
+            slot_job[s] = job;
+            running++;
+        }
+        if (running == 0) break;
+        status = wait_for_any_child(err);
+        if (status != MLP_OK) break;
+        size_t reaped = 0;
+        for (size_t s = 0; s < parallel; s++) {
+            int wait_status;
+            if (!pids[s] || waitpid(pids[s], &wait_status, WNOHANG) != pids[s]) continue;
+            pids[s] = 0;
+            running--;
+            reaped++;
+            int code = exit_code_of(wait_status);
+            if (code != 0) (*failed)++;
+            if (options->on_end) options->on_end(options->context, slot_job[s], code);
+        }
+        /* Woken by a signal or by a child that is not ours: do not spin. */
+        if (reaped == 0) nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    *not_started = n - next;
+    free(pids);
+    free(slot_job);
+    return status == MLP_OK ? mlp_ok(err) : status;
+}
+
+size_t mlp_threads_per_run(size_t cores, size_t parallel) {
+    size_t threads = parallel ? cores / parallel : cores;
+    return threads ? threads : 1;
+}
+
+size_t mlp_available_cores(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
+}
