@@ -15,7 +15,18 @@ CFLAGS += -std=c11 -Wall -Wextra -Werror $(OPT) $(SAN) -MMD -MP
 LDLIBS += -lopenblas -lmatio -lz -lcjson -linih -lplplot -lpng -lm -lpthread
 LDFLAGS += $(SAN)
 
-LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*'))
+# MPI (OpenMPI): MPI=1 builds `mpirun -np N mlp train|sweep` support (src/mpi/world_mpi.c); MPI=0
+# builds without any MPI (src/mpi/world_none.c). Default: 1 when mpicc is found.
+MPI ?= $(if $(shell command -v mpicc 2>/dev/null),1,0)
+ifeq ($(MPI),1)
+MPI_CPPFLAGS := $(shell mpicc --showme:compile)
+LDLIBS += $(shell mpicc --showme:link)
+WORLD_SRC := src/mpi/world_mpi.c
+else
+WORLD_SRC := src/mpi/world_none.c
+endif
+
+LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*' ! -path 'src/mpi/*') $(WORLD_SRC))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SH := $(sort $(wildcard tests/test_*.sh))
@@ -36,6 +47,8 @@ lib: $(BUILD)/libmlp.a
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/src/mpi/world_mpi.o: CPPFLAGS += $(MPI_CPPFLAGS)
 
 $(BUILD)/libmlp.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -1,15 +1,13 @@
 #include "sweep/results.h"
 
+#include "io/atomic_file.h"
 #include "sweep/outcome.h"
 #include "util/error.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 enum { FIGURE_FINAL_VAL, FIGURE_BEST_VAL, FIGURE_TEST, FIGURE_EPOCHS, FIGURE_SECONDS, NUM_FIGURES };
 
@@ -168,37 +166,13 @@ mlp_status mlp_sweep_results_format(const mlp_sweep_plan *plan, char **markdown,
     return mlp_ok(err);
 }
 
-/* Until src/io's atomic files land: temporary file, fsync, rename. */
-static mlp_status write_atomically(const char *path, const char *text, mlp_error *err) {
-    char temporary[4096];
-    snprintf(temporary, sizeof temporary, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0)
-        return mlp_fail(err, MLP_ERR_IO, "%s: cannot create: %s", temporary, strerror(errno));
-    size_t size = strlen(text), done = 0;
-    while (done < size) {
-        ssize_t n = write(fd, text + done, size - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += (size_t)n;
-    }
-    bool ok = done == size && fsync(fd) == 0;
-    ok = close(fd) == 0 && ok;
-    if (!ok || rename(temporary, path) != 0) {
-        int saved = errno;
-        unlink(temporary);
-        return mlp_fail(err, MLP_ERR_IO, "%s: cannot write: %s", path, strerror(saved));
-    }
-    return mlp_ok(err);
-}
-
 mlp_status mlp_sweep_write_results(const mlp_sweep_plan *plan, char **markdown, mlp_error *err) {
     char *md = NULL, *csv = NULL, path[4096];
     MLP_TRY(mlp_sweep_results_format(plan, &md, &csv, err));
     snprintf(path, sizeof path, "%s/results.md", plan->out_dir);
-    mlp_status status = write_atomically(path, md, err);
+    mlp_status status = mlp_atomic_write_text(path, md, err);
     snprintf(path, sizeof path, "%s/results.csv", plan->out_dir);
-    if (status == MLP_OK) status = write_atomically(path, csv, err);
+    if (status == MLP_OK) status = mlp_atomic_write_text(path, csv, err);
     free(csv);
     if (status == MLP_OK && markdown)
         *markdown = md;
