@@ -34,7 +34,7 @@ static void on_end(void *context, size_t job, int status) {
 /* Job i: marks itself running in root/running, records how many are running, sleeps a little,
  * prints its number and exits with status i % 3. */
 static char script[512];
-static char numbers[8][4];
+static char numbers[8][24];
 static char *job_argv[8][5];
 static char log_paths[8][128];
 static mlp_job jobs[8];

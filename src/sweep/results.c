@@ -114,7 +114,7 @@ static void put_row(const mlp_sweep_plan *plan, size_t combination,
     size_t finished = 0;
     for (size_t r = 0; r < plan->repeats; r++)
         finished += done[r];
-    char cell[64];
+    char cell[96];
     snprintf(cell, sizeof cell, "%zu/%zu", finished, plan->repeats);
     put_md_cell(md, cell);
     fprintf(csv, "%zu,%zu", finished, plan->repeats);
