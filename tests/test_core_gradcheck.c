@@ -94,6 +94,38 @@ static void test_gradcheck_every_activation_and_loss(void) {
     printf("  max relative error over 180 configurations: %.3g\n", worst_all);
 }
 
+/* The double-precision backprop of the check is the float engine's gradient (to float rounding):
+ * the check tests the formulas the trainer uses. */
+static void test_gradcheck_backprop_matches_float_engine(void) {
+    size_t hidden[] = {7, 5};
+    mlp_net_spec spec;
+    CHECK(mlp_net_spec_default(&spec, 4, hidden, 2, 3, MLP_ACT_TANH, NULL) == MLP_OK);
+    mlp_net *net;
+    CHECK(mlp_net_new(&net, &spec, NULL) == MLP_OK);
+    mlp_rng rng;
+    mlp_rng_seed(&rng, 77, 0);
+    mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM, .bias = 0.1f};
+    CHECK(mlp_net_init(net, &init, &rng, NULL) == MLP_OK);
+    float x[6 * 4];
+    int32_t labels[6];
+    for (size_t i = 0; i < 24; i++)
+        x[i] = mlp_rng_normal(&rng);
+    for (size_t i = 0; i < 6; i++)
+        labels[i] = (int32_t)mlp_rng_below(&rng, 3);
+    mlp_batch batch = {.x = x, .labels = labels, .n = 6};
+    mlp_regularization reg = {.l2 = 0.1f};
+    mlp_gradcheck_tensor report[6];
+    CHECK(mlp_gradcheck(net, &batch, &reg, NULL, report, NULL) == MLP_OK);
+    CHECK(mlp_net_gradient(net, &batch, NULL, NULL, NULL) == MLP_OK);
+    mlp_net_add_penalty_gradient(net, &reg);
+    for (size_t t = 0; t < 6; t++) {
+        size_t offset = t % 2 ? mlp_net_bias_offset(net, t / 2) : mlp_net_weight_offset(net, t / 2);
+        CHECK_CLOSE(mlp_net_grads(net)[offset + report[t].worst_index], report[t].backprop, 1e-6);
+        CHECK(report[t].max_relative_error < 1e-6);
+    }
+    mlp_net_free(net);
+}
+
 /* NULLs, a dropout network without a generator and bad labels are refused. */
 static void test_gradcheck_refuses_bad_calls(void) {
     mlp_net_spec spec;
@@ -120,6 +152,7 @@ static void test_gradcheck_refuses_bad_calls(void) {
 
 int main(void) {
     RUN_TEST(test_gradcheck_every_activation_and_loss);
+    RUN_TEST(test_gradcheck_backprop_matches_float_engine);
     RUN_TEST(test_gradcheck_refuses_bad_calls);
     return harness_finish();
 }

@@ -90,8 +90,6 @@ static void K(output_delta)(REAL *restrict delta, const REAL *restrict a, size_t
     for (size_t r = 0; r < n; r++)
         for (size_t j = 0; j < k; j++)
             delta[r * k + j] = (a[r * k + j] - K(target)(t, r, j, k)) * inv_n;
-    if (spec->loss == MLP_LOSS_QUADRATIC)
-        K(activation_backward)
-        (delta, a, NULL, n * k, spec->activation[spec->num_layers - 1],
-         (REAL)spec->leaky_relu_slope);
+    if (spec->loss == MLP_LOSS_QUADRATIC) K(activation_backward)
+    (delta, a, NULL, n * k, spec->activation[spec->num_layers - 1], (REAL)spec->leaky_relu_slope);
 }

@@ -1,10 +1,10 @@
 /* Optimizers with torch.optim's update rules and defaults (torch 1.13, single-tensor path). The
  * per-element arithmetic is float, in torch's order; scalar coefficients are computed in double
- * as Python does. g is the gradient (penalty gradients already added), t the step number from 1.
- *   SGD      b = g (t = 1), b = mu b + (1 - dampening) g;  d = nesterov ? g + mu b : b
- *            (d = g when mu = 0);  p -= lr d
- *   Adam     m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
- *            p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * as Python does, from the decimal a user wrote (0.999, not the float 0.999000013: torch's
+ * 1 - beta2 and beta2^t start from the Python double). g is the gradient (penalty gradients already
+ * added), t the step number from 1. SGD      b = g (t = 1), b = mu b + (1 - dampening) g;  d =
+ * nesterov ? g + mu b : b (d = g when mu = 0);  p -= lr d Adam     m = beta1 m + (1 - beta1) g;  v
+ * = beta2 v + (1 - beta2) g^2 p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  *   AdamW    p *= 1 - lr weight_decay (masked entries), then the Adam update
  *   RMSprop  s = alpha s + (1 - alpha) g^2;  centered: c = alpha c + (1 - alpha) g,
  *            r = sqrt(s - c^2) + eps, else r = sqrt(s) + eps;
@@ -14,12 +14,14 @@
 #include "util/error.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #define MAX_BUFFERS 3
 
 struct mlp_optimizer {
     mlp_optimizer_spec spec;
+    double beta1, beta2, alpha, dampening; /* the decimals the float hyper-parameters stand for */
     size_t num_params;
     uint64_t steps;
     size_t num_buffers;
@@ -45,6 +47,17 @@ void mlp_optimizer_spec_default(mlp_optimizer_spec *spec, mlp_optimizer_kind kin
         spec->lr = 0.01f;
         break;
     }
+}
+
+/* The shortest decimal that rounds to v, as a double: the value the user typed. */
+static double typed_decimal(float v) {
+    char text[32];
+    for (int digits = 1; digits < 9; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, (double)v);
+        double d = strtod(text, NULL);
+        if ((float)d == v) return d;
+    }
+    return (double)v;
 }
 
 static bool in_unit_interval(float v) {
@@ -114,6 +127,10 @@ mlp_status mlp_optimizer_new(mlp_optimizer **out, const mlp_optimizer_spec *spec
     mlp_optimizer *opt = mlp_calloc(1, sizeof *opt, err);
     if (!opt) return MLP_ERR_MEMORY;
     opt->spec = *spec;
+    opt->beta1 = typed_decimal(spec->beta1);
+    opt->beta2 = typed_decimal(spec->beta2);
+    opt->alpha = typed_decimal(spec->alpha);
+    opt->dampening = typed_decimal(spec->dampening);
     opt->num_params = num_params;
     opt->num_buffers = buffer_names(spec, opt->name);
     for (size_t i = 0; i < opt->num_buffers; i++)
@@ -163,7 +180,7 @@ static void sgd_step(mlp_optimizer *opt, float *restrict p, const float *restric
         return;
     }
     float *restrict b = opt->buffer[0];
-    float keep = (float)(1.0 - (double)opt->spec.dampening);
+    float keep = (float)(1.0 - opt->dampening);
     if (opt->steps == 0)
         for (size_t i = 0; i < n; i++)
             b[i] = g[i];
@@ -188,10 +205,10 @@ static void adam_step(mlp_optimizer *opt, float *restrict p, const float *restri
             if (!decay_mask || decay_mask[i]) p[i] *= decay;
     }
     double t = (double)(opt->steps + 1);
-    float step_size = (float)((double)lr / (1.0 - pow((double)s->beta1, t)));
-    float bc2_sqrt = (float)sqrt(1.0 - pow((double)s->beta2, t));
+    float step_size = (float)((double)lr / (1.0 - pow(opt->beta1, t)));
+    float bc2_sqrt = (float)sqrt(1.0 - pow(opt->beta2, t));
     float b1 = s->beta1, b2 = s->beta2, eps = s->eps;
-    float c1 = (float)(1.0 - (double)b1), c2 = (float)(1.0 - (double)b2);
+    float c1 = (float)(1.0 - opt->beta1), c2 = (float)(1.0 - opt->beta2);
     float *restrict m = opt->buffer[0], *restrict v = opt->buffer[1];
     for (size_t i = 0; i < n; i++) {
         m[i] = m[i] * b1 + c1 * g[i];
@@ -204,7 +221,7 @@ static void adam_step(mlp_optimizer *opt, float *restrict p, const float *restri
 static void rmsprop_step(mlp_optimizer *opt, float *restrict p, const float *restrict g, float lr) {
     size_t n = opt->num_params;
     const mlp_optimizer_spec *s = &opt->spec;
-    float alpha = s->alpha, c = (float)(1.0 - (double)alpha), eps = s->eps, mu = s->momentum;
+    float alpha = s->alpha, c = (float)(1.0 - opt->alpha), eps = s->eps, mu = s->momentum;
     float *restrict sq = opt->buffer[0];
     float *restrict b = mu > 0.0f ? opt->buffer[1] : NULL;
     float *restrict ga = s->centered ? opt->buffer[mu > 0.0f ? 2 : 1] : NULL;

@@ -46,9 +46,8 @@ mlp_status K(workspace_reserve)(K(workspace) * ws, size_t capacity, mlp_error *e
 
 void K(workspace_draw_dropout)(K(workspace) * ws, size_t n, mlp_rng *rng) {
     for (size_t i = 0; i + 1 < ws->spec->num_layers; i++)
-        if (ws->mask[i])
-            K(dropout_draw)
-            (ws->mask[i], n * ws->spec->widths[i + 1], (REAL)ws->spec->dropout[i], rng);
+        if (ws->mask[i]) K(dropout_draw)
+    (ws->mask[i], n * ws->spec->widths[i + 1], (REAL)ws->spec->dropout[i], rng);
 }
 
 /* What layer i+1 reads: the dropped-out output in training, the plain output otherwise. */
@@ -93,10 +92,9 @@ void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
         K(dense_backward)
         (in, n, spec->widths[i], spec->widths[i + 1], ws->params + ws->layout->weight[i], delta,
          ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in);
-        if (delta_in)
-            K(activation_backward)
-            (delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL, n * spec->widths[i],
-             spec->activation[i - 1], (REAL)spec->leaky_relu_slope);
+        if (delta_in) K(activation_backward)
+        (delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL, n * spec->widths[i],
+         spec->activation[i - 1], (REAL)spec->leaky_relu_slope);
         delta = delta_in;
     }
 }
