@@ -193,25 +193,6 @@ static void test_idx_corrupt_gzip(void) {
               e.message);
 }
 
-static long rss_kib(const char *field) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kib = -1;
-    size_t n = strlen(field);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, field, n) == 0) kib = atol(line + n);
-    if (f) fclose(f);
-    return kib;
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-
 static void test_idx_real_fashion_mnist(void) {
     const char *dir = "/usr/share/datasets/fashion-mnist";
     char source[512];
@@ -219,10 +200,10 @@ static void test_idx_real_fashion_mnist(void) {
              dir, dir);
     if (access("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", R_OK) != 0)
         SKIP("Fashion-MNIST not installed (make data installs dataset-fashion-mnist)");
-    long before = rss_kib("VmRSS:");
+    long before = status_kib("VmRSS:");
     mlp_dataset *d = load_ok(source);
     CHECK(d);
-    long after = rss_kib("VmHWM:");
+    long after = status_kib("VmHWM:");
     CHECK(mlp_dataset_count(d) == 60000 && mlp_dataset_features(d) == 784);
     CHECK(mlp_dataset_bytes(d) && mlp_dataset_num_classes(d) == 10);
     size_t counts[10] = {0};

@@ -75,6 +75,27 @@ static inline void write_text(const char *path, const char *text) {
                       fragments_[f_], e_.message);                                                 \
     } while (0)
 
+/* A field of /proc/self/status in KiB ("VmRSS:", "VmHWM:" = peak), or -1. */
+static inline long status_kib(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, field, n) == 0) kib = atol(line + n);
+    if (f) fclose(f);
+    return kib;
+}
+
+/* Memory figures mean little under AddressSanitizer (shadow memory, quarantine). */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* Loads source, failing the test with the message if it does not load. */
 static inline mlp_dataset *load_ok(const char *source) {
     mlp_dataset *d = NULL;
