@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* libinih's line buffer holds 200 bytes with the newline and NUL. */
-#define MLP_INI_MAX_LINE 198
+/* The longest line in characters: libinih's line buffer holds 200 bytes with "\r\n" and NUL. */
+#define MLP_INI_MAX_LINE 197
 
 typedef enum {
     MLP_INI_INT,
