@@ -1,0 +1,618 @@
+/* The training loop: seeded split and shuffles, minibatches (with batch-size stages), gradient,
+ * penalty, clipping, schedule, optimizer step; per-epoch (and every-N-steps) metrics; checkpoints
+ * (last, best), divergence detection, interruption, exact resume and a final test pass.
+ *
+ * Exact resume: every random choice comes from a generator whose state is in the checkpoint
+ * (dropout, augmentation) or is a pure function of the seed (initialisation, split, the order of
+ * epoch e is the training split shuffled by a generator seeded with (seed, e)), so a run resumed
+ * from a checkpoint taken at any batch boundary repeats the uninterrupted run's arithmetic. */
+#include "io/metrics_log.h"
+#include "io/safetensors.h"
+#include "io/summary_json.h"
+#include "io/atomic_file.h"
+#include "train/checkpoint.h"
+#include "train/model_file.h"
+#include "train/train_config.h"
+#include "util/error.h"
+
+#include <cblas-openblas.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Random streams, one per purpose. */
+enum { STREAM_INIT = 1, STREAM_SPLIT, STREAM_DROPOUT, STREAM_AUGMENT, STREAM_SHUFFLE = 1000 };
+
+typedef struct {
+    const mlp_train_config *cfg;
+    const mlp_train_hooks *hooks;
+    bool writer; /* rank 0 writes the run folder */
+    char last_path[PATH_MAX], best_path[PATH_MAX], metrics_path[PATH_MAX], summary_path[PATH_MAX],
+        config_path[PATH_MAX];
+
+    mlp_dataset *train, *test;
+    uint32_t *indices; /* training split [0, num_train), then validation [num_train, count) */
+    size_t num_train, num_val;
+    uint32_t *order;          /* this epoch's order of the training split */
+    mlp_transform *transform; /* owned by model once it exists */
+
+    mlp_model *model;
+    mlp_net *net; /* borrowed from model */
+    mlp_optimizer *optimizer;
+    uint8_t *decay_mask;
+    float *x;
+    int32_t *labels;
+    size_t buffer_rows;
+
+    mlp_metrics_log *log;
+    mlp_run_state state;
+    float lr;
+    double clock_start, seconds_start; /* this process's start and the seconds before it */
+    uint64_t samples_start;
+    uint64_t last_good_step; /* step of the last checkpoint written (or loaded) */
+    bool have_checkpoint;
+} trainer;
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void update_seconds(trainer *t) {
+    t->state.seconds = t->seconds_start + (now_seconds() - t->clock_start);
+}
+
+static mlp_status join_path(char *out, const char *dir, const char *name, mlp_error *err) {
+    if ((size_t)snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: path too long", dir);
+    return mlp_ok(err);
+}
+
+static mlp_status make_run_dir(trainer *t, const char *dir, mlp_error *err) {
+    if (t->writer && mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return mlp_fail(err, MLP_ERR_IO, "%s: cannot create the run folder: %s", dir,
+                        strerror(errno));
+    MLP_TRY(join_path(t->last_path, dir, "last.safetensors", err));
+    MLP_TRY(join_path(t->best_path, dir, "best.safetensors", err));
+    MLP_TRY(join_path(t->metrics_path, dir, "metrics.csv", err));
+    MLP_TRY(join_path(t->summary_path, dir, "summary.json", err));
+    return join_path(t->config_path, dir, "config.ini", err);
+}
+
+/* ---- Data ---- */
+
+static size_t max_batch_size(const trainer *t) {
+    size_t b = 1;
+    for (size_t i = 0; i < t->cfg->num_batch_stages; i++)
+        if (t->cfg->batch_stages[i].batch > b) b = t->cfg->batch_stages[i].batch;
+    return b;
+}
+
+static mlp_status setup_data(trainer *t, mlp_error *err) {
+    const mlp_train_config *c = t->cfg;
+    MLP_TRY(mlp_dataset_load(&t->train, c->train_source, err));
+    if (!mlp_dataset_labels(t->train))
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s: training data has no labels", c->train_source);
+    if (c->test_source && c->test_source[0]) {
+        MLP_TRY(mlp_dataset_load(&t->test, c->test_source, err));
+        if (mlp_dataset_features(t->test) != mlp_dataset_features(t->train))
+            return mlp_fail(err, MLP_ERR_FORMAT,
+                            "%s: %zu features per sample, training data has %zu", c->test_source,
+                            mlp_dataset_features(t->test), mlp_dataset_features(t->train));
+        MLP_TRY(mlp_dataset_map_classes(t->test, mlp_dataset_class_names(t->train),
+                                        mlp_dataset_num_classes(t->train), err));
+    }
+    size_t count = mlp_dataset_count(t->train);
+    t->indices = mlp_calloc(count, sizeof *t->indices, err);
+    t->order = t->indices ? mlp_calloc(count, sizeof *t->order, err) : NULL;
+    if (!t->order) return MLP_ERR_MEMORY;
+    mlp_rng rng;
+    mlp_rng_seed(&rng, c->seed, STREAM_SPLIT);
+    MLP_TRY(mlp_dataset_split(t->train, &c->validation, &rng, t->indices, &t->num_train, err));
+    t->num_val = count - t->num_train;
+    if (t->num_train == 0)
+        return mlp_fail(err, MLP_ERR_ARGUMENT,
+                        "%s: no training samples left after the validation split", c->train_source);
+    MLP_TRY(mlp_transform_new(&t->transform, &c->transform, mlp_dataset_features(t->train), err));
+    MLP_TRY(mlp_transform_fit(t->transform, t->train, t->indices, t->num_train, err));
+
+    size_t rows = max_batch_size(t);
+    if (rows > t->num_train) rows = t->num_train;
+    if (c->eval_batch > rows) rows = c->eval_batch;
+    t->buffer_rows = rows;
+    t->x = mlp_calloc(rows * mlp_dataset_features(t->train), sizeof *t->x, err);
+    t->labels = t->x ? mlp_calloc(rows, sizeof *t->labels, err) : NULL;
+    return t->labels ? mlp_ok(err) : MLP_ERR_MEMORY;
+}
+
+static void epoch_order(trainer *t, size_t epoch) {
+    memcpy(t->order, t->indices, t->num_train * sizeof *t->order);
+    if (!t->cfg->shuffle) return;
+    mlp_rng rng;
+    mlp_rng_seed(&rng, t->cfg->seed, STREAM_SHUFFLE + (uint64_t)epoch);
+    mlp_rng_shuffle(&rng, t->order, t->num_train);
+}
+
+/* ---- Model and optimizer ---- */
+
+static mlp_status setup_model(trainer *t, const mlp_safetensors *resume_from, mlp_error *err) {
+    const mlp_train_config *c = t->cfg;
+    size_t classes = mlp_dataset_num_classes(t->train);
+    mlp_net_spec spec;
+    MLP_TRY(mlp_train_config_net_spec(c, mlp_dataset_features(t->train), classes, &spec, err));
+    spec.max_batch = t->buffer_rows;
+    mlp_net *net;
+    MLP_TRY(mlp_net_new(&net, &spec, err));
+    mlp_transform *transform = t->transform;
+    t->transform = NULL;
+    MLP_TRY(
+        mlp_model_new(&t->model, net, transform, mlp_dataset_class_names(t->train), classes, err));
+    t->net = mlp_model_net(t->model);
+    if (c->config_text) MLP_TRY(mlp_model_set_metadata(t->model, "config", c->config_text, err));
+    MLP_TRY(mlp_model_set_metadata(t->model, "mlp.version", MLP_VERSION, err));
+
+    MLP_TRY(mlp_optimizer_new(&t->optimizer, &c->optimizer, mlp_net_num_params(t->net), err));
+    t->decay_mask = mlp_calloc(mlp_net_num_params(t->net), 1, err);
+    if (!t->decay_mask) return MLP_ERR_MEMORY;
+    mlp_net_weight_mask(t->net, c->regularization.on_biases, t->decay_mask);
+
+    if (resume_from) {
+        MLP_TRY(mlp_net_load_weights(t->net, resume_from, err));
+        return mlp_checkpoint_read_state(resume_from, t->optimizer, mlp_net_num_params(t->net),
+                                         &t->state, err);
+    }
+    mlp_rng rng;
+    mlp_rng_seed(&rng, c->seed, STREAM_INIT);
+    MLP_TRY(mlp_net_init(t->net, &c->init, &rng, err));
+    if (c->init_from && c->init_from[0]) {
+        mlp_safetensors *st;
+        MLP_TRY(mlp_safetensors_read(&st, c->init_from, err));
+        mlp_status s = mlp_net_load_weights(t->net, st, err);
+        mlp_safetensors_free(st);
+        MLP_TRY(s);
+    }
+    mlp_run_state *s = &t->state;
+    memset(s, 0, sizeof *s);
+    mlp_rng_seed(&s->dropout_rng, c->seed, STREAM_DROPOUT);
+    mlp_rng_seed(&s->augment_rng, c->seed, STREAM_AUGMENT);
+    mlp_schedule_state_init(&s->schedule);
+    mlp_early_stop_state_init(&s->early_stop);
+    s->best_val_accuracy = NAN;
+    return mlp_ok(err);
+}
+
+/* ---- One step ---- */
+
+static bool params_finite(const mlp_net *net) {
+    const float *p = mlp_net_params_const(net);
+    for (size_t i = 0, n = mlp_net_num_params(net); i < n; i++)
+        if (!isfinite(p[i])) return false;
+    return true;
+}
+
+/* Gradient of the mean loss over order[first .. first+n) (this rank's share when distributed),
+ * summed over ranks; *loss_sum and *correct are totals over the whole batch. */
+static mlp_status batch_gradient(trainer *t, size_t first, size_t n, double *loss_sum,
+                                 double *correct, mlp_error *err) {
+    const mlp_distributed *d = t->hooks ? t->hooks->distributed : NULL;
+    size_t lo = 0, hi = n;
+    if (d) {
+        lo = n * (size_t)d->rank / (size_t)d->world_size;
+        hi = n * ((size_t)d->rank + 1) / (size_t)d->world_size;
+    }
+    size_t share = hi - lo, num_params = mlp_net_num_params(t->net);
+    float *grads = mlp_net_grads(t->net);
+    double sums[2] = {0, 0};
+    if (share > 0) {
+        const mlp_augment_spec *augment =
+            t->cfg->augment.max_shift || t->cfg->augment.max_rotation > 0 ? &t->cfg->augment : NULL;
+        MLP_TRY(mlp_dataset_gather(t->train, t->order + first + lo, share,
+                                   mlp_model_transform(t->model), augment, &t->state.augment_rng,
+                                   t->x, t->labels, err));
+        mlp_batch batch = {.x = t->x, .labels = t->labels, .n = share};
+        mlp_batch_result result;
+        MLP_TRY(mlp_net_gradient(t->net, &batch, &t->state.dropout_rng, &result, err));
+        sums[0] = result.loss * (double)share;
+        sums[1] = (double)result.correct;
+    } else {
+        memset(grads, 0, num_params * sizeof *grads);
+    }
+    if (d) {
+        /* Each share's mean gradient weighted by share / n: the sum over ranks is the mean over
+         * the whole batch. */
+        float scale = (float)share / (float)n;
+        for (size_t i = 0; i < num_params; i++)
+            grads[i] *= scale;
+        MLP_TRY(d->sum_floats(d->ctx, grads, num_params, err));
+        MLP_TRY(d->sum_doubles(d->ctx, sums, 2, err));
+    }
+    *loss_sum = sums[0];
+    *correct = sums[1];
+    return mlp_ok(err);
+}
+
+static double epoch_progress(const trainer *t) {
+    return (double)t->state.epoch + (double)t->state.position / (double)t->num_train;
+}
+
+static mlp_status train_step(trainer *t, size_t n, bool *diverged, mlp_error *err) {
+    const mlp_train_config *c = t->cfg;
+    mlp_run_state *s = &t->state;
+    t->lr = mlp_schedule_lr(&c->schedule, &s->schedule, s->step, epoch_progress(t));
+    double loss_sum, correct;
+    MLP_TRY(batch_gradient(t, s->position, n, &loss_sum, &correct, err));
+    if (!isfinite(loss_sum)) {
+        *diverged = true;
+        return mlp_ok(err);
+    }
+    if (c->regularization.l1 > 0 || c->regularization.l2 > 0)
+        mlp_net_add_penalty_gradient(t->net, &c->regularization);
+    float *grads = mlp_net_grads(t->net);
+    size_t num_params = mlp_net_num_params(t->net);
+    if (c->clip_norm > 0) mlp_clip_grad_norm(grads, num_params, c->clip_norm);
+    mlp_optimizer_step(t->optimizer, mlp_net_params(t->net), grads, t->decay_mask, t->lr);
+    s->step++;
+    s->position += n;
+    s->samples_seen += n;
+    s->epoch_loss_sum += loss_sum, s->window_loss_sum += loss_sum;
+    s->epoch_correct += (uint64_t)correct, s->window_correct += (uint64_t)correct;
+    s->epoch_seen += n, s->window_seen += n;
+    return mlp_ok(err);
+}
+
+/* ---- Evaluation of the validation split ---- */
+
+static mlp_status evaluate_indices(trainer *t, const mlp_dataset *data, const uint32_t *indices,
+                                   size_t count, double *loss, double *accuracy, mlp_error *err) {
+    double loss_sum = 0;
+    size_t correct = 0;
+    for (size_t first = 0; first < count; first += t->cfg->eval_batch) {
+        size_t n = count - first < t->cfg->eval_batch ? count - first : t->cfg->eval_batch;
+        MLP_TRY(mlp_dataset_gather(data, indices + first, n, mlp_model_transform(t->model), NULL,
+                                   NULL, t->x, t->labels, err));
+        mlp_batch batch = {.x = t->x, .labels = t->labels, .n = n};
+        mlp_batch_result result;
+        MLP_TRY(mlp_net_evaluate(t->net, &batch, &result, err));
+        loss_sum += result.loss * (double)n;
+        correct += result.correct;
+    }
+    *loss = loss_sum / (double)count;
+    *accuracy = (double)correct / (double)count;
+    return mlp_ok(err);
+}
+
+/* ---- Outputs ---- */
+
+static size_t batch_size_now(const trainer *t) {
+    return mlp_batch_size_at(t->cfg->batch_stages, t->cfg->num_batch_stages, t->state.epoch);
+}
+
+static mlp_status log_row(trainer *t, double epoch, double train_loss, double train_accuracy,
+                          double val_loss, double val_accuracy, mlp_error *err) {
+    if (!t->writer) return mlp_ok(err);
+    update_seconds(t);
+    mlp_metrics_row row = {
+        .epoch = epoch,
+        .step = t->state.step,
+        .lr = t->lr,
+        .batch_size = batch_size_now(t),
+        .train_loss = train_loss,
+        .train_accuracy = train_accuracy,
+        .val_loss = val_loss,
+        .val_accuracy = val_accuracy,
+        .seconds = t->state.seconds,
+    };
+    return mlp_metrics_log_append(t->log, &row, err);
+}
+
+static mlp_status save_last(trainer *t, mlp_error *err) {
+    if (!t->writer) return mlp_ok(err);
+    update_seconds(t);
+    MLP_TRY(mlp_checkpoint_write(t->last_path, t->model, t->optimizer, &t->state, err));
+    t->last_good_step = t->state.step;
+    t->have_checkpoint = true;
+    return mlp_ok(err);
+}
+
+static mlp_status save_best(trainer *t, double value, mlp_error *err) {
+    if (!t->writer) return mlp_ok(err);
+    char text[64];
+    snprintf(text, sizeof text, "%zu", t->state.epoch + 1);
+    MLP_TRY(mlp_model_set_metadata(t->model, "best.epoch", text, err));
+    snprintf(text, sizeof text, "%.17g", value);
+    MLP_TRY(mlp_model_set_metadata(t->model, "best.value", text, err));
+    MLP_TRY(mlp_model_set_metadata(
+        t->model, "best.monitor",
+        t->cfg->early_stop.monitor == MLP_MONITOR_VAL_ACCURACY ? "val_accuracy" : "val_loss", err));
+    return mlp_model_save(t->model, t->best_path, err);
+}
+
+static void report_progress(trainer *t, bool epoch_end, double val_loss, double val_accuracy) {
+    if (!t->hooks || !t->hooks->progress) return;
+    const mlp_run_state *s = &t->state;
+    update_seconds(t);
+    size_t b = batch_size_now(t);
+    double run_seconds = t->state.seconds - t->seconds_start;
+    double rate = run_seconds > 0 ? (double)(s->samples_seen - t->samples_start) / run_seconds : 0;
+    double remaining = (double)t->cfg->epochs * (double)t->num_train -
+                       ((double)s->epoch * (double)t->num_train + (double)s->position);
+    mlp_progress p = {
+        .epoch = s->epoch + 1,
+        .epochs = t->cfg->epochs,
+        .batch = (s->position + b - 1) / b,
+        .batches = (t->num_train + b - 1) / b,
+        .step = s->step,
+        .batch_size = b,
+        .lr = t->lr,
+        .loss = s->epoch_seen ? s->epoch_loss_sum / (double)s->epoch_seen : NAN,
+        .accuracy = s->epoch_seen ? (double)s->epoch_correct / (double)s->epoch_seen : NAN,
+        .samples_per_second = rate,
+        .seconds = s->seconds,
+        .eta_seconds = rate > 0 ? fmax(remaining, 0) / rate : NAN,
+        .epoch_end = epoch_end,
+        .val_loss = val_loss,
+        .val_accuracy = val_accuracy,
+    };
+    t->hooks->progress(t->hooks->progress_ctx, &p);
+}
+
+/* ---- The end of an epoch ---- */
+
+/* Validation, schedule and early stopping, metrics row, best and last checkpoints. Sets *stop
+ * when early stopping triggers. */
+static mlp_status end_epoch(trainer *t, bool *stop, bool *diverged, mlp_error *err) {
+    const mlp_train_config *c = t->cfg;
+    mlp_run_state *s = &t->state;
+    if (!params_finite(t->net)) {
+        *diverged = true;
+        return mlp_ok(err);
+    }
+    double train_loss = s->epoch_loss_sum / (double)s->epoch_seen;
+    double train_accuracy = (double)s->epoch_correct / (double)s->epoch_seen;
+    double val_loss = NAN, val_accuracy = NAN;
+    if (t->num_val > 0) {
+        MLP_TRY(evaluate_indices(t, t->train, t->indices + t->num_train, t->num_val, &val_loss,
+                                 &val_accuracy, err));
+        if (isnan(s->best_val_accuracy) || val_accuracy > s->best_val_accuracy)
+            s->best_val_accuracy = val_accuracy;
+    }
+    /* Without a validation split the monitors watch the training values. */
+    double loss = t->num_val ? val_loss : train_loss;
+    double accuracy = t->num_val ? val_accuracy : train_accuracy;
+    mlp_schedule_end_epoch(&c->schedule, &s->schedule,
+                           c->schedule.plateau_monitor == MLP_MONITOR_VAL_ACCURACY ? accuracy
+                                                                                   : loss);
+    double monitored = c->early_stop.monitor == MLP_MONITOR_VAL_ACCURACY ? accuracy : loss;
+    bool improved;
+    *stop =
+        mlp_early_stop_update(&c->early_stop, &s->early_stop, s->epoch + 1, monitored, &improved);
+    MLP_TRY(log_row(t, (double)(s->epoch + 1), train_loss, train_accuracy, val_loss, val_accuracy,
+                    err));
+    if (improved) MLP_TRY(save_best(t, monitored, err));
+    report_progress(t, true, val_loss, val_accuracy);
+    s->epoch++;
+    s->position = 0;
+    s->epoch_loss_sum = 0, s->epoch_correct = 0, s->epoch_seen = 0;
+    if (c->checkpoint_every_epochs && s->epoch % c->checkpoint_every_epochs == 0 && !*stop &&
+        s->epoch < c->epochs)
+        MLP_TRY(save_last(t, err));
+    return mlp_ok(err);
+}
+
+/* ---- Finishing ---- */
+
+static mlp_status restore_best(trainer *t, mlp_error *err) {
+    mlp_safetensors *st;
+    MLP_TRY(mlp_safetensors_read(&st, t->best_path, err));
+    mlp_status s = mlp_net_load_weights(t->net, st, err);
+    mlp_safetensors_free(st);
+    return s;
+}
+
+static mlp_status evaluate_test(trainer *t, mlp_train_result *result, mlp_error *err) {
+    if (!t->test || !mlp_dataset_labels(t->test)) return mlp_ok(err);
+    mlp_evaluation *ev;
+    MLP_TRY(mlp_evaluation_new(&ev, mlp_model_num_classes(t->model), err));
+    mlp_status s = mlp_model_evaluate(t->model, t->test, ev, err);
+    if (s == MLP_OK) {
+        result->test_loss = mlp_evaluation_loss(ev);
+        result->test_accuracy = mlp_evaluation_accuracy(ev);
+    }
+    mlp_evaluation_free(ev);
+    return s;
+}
+
+static void fill_result(const trainer *t, const char *reason, mlp_train_result *r) {
+    snprintf(r->stop_reason, sizeof r->stop_reason, "%s", reason);
+    r->epochs_run = t->state.epoch;
+    r->steps = t->state.step;
+    r->train_seconds = t->state.seconds;
+    r->samples_per_second =
+        t->state.seconds > 0 ? (double)t->state.samples_seen / t->state.seconds : 0;
+    r->best_val_accuracy = t->state.best_val_accuracy;
+    r->best_epoch = t->state.early_stop.best_epoch;
+}
+
+static mlp_status write_summary(const trainer *t, const mlp_train_result *r, mlp_error *err) {
+    if (!t->writer) return mlp_ok(err);
+    mlp_summary summary = {
+        .test_accuracy = r->test_accuracy,
+        .test_loss = r->test_loss,
+        .best_val_accuracy = r->best_val_accuracy,
+        .best_epoch = r->best_epoch,
+        .epochs_run = r->epochs_run,
+        .steps = r->steps,
+        .train_seconds = r->train_seconds,
+        .samples_per_second = r->samples_per_second,
+        .stop_reason = r->stop_reason,
+        .seed = t->cfg->seed,
+        .threads = openblas_get_num_threads(),
+    };
+    return mlp_summary_write(t->summary_path, &summary, NULL, err);
+}
+
+static void trainer_free(trainer *t) {
+    mlp_dataset_free(t->train);
+    mlp_dataset_free(t->test);
+    free(t->indices);
+    free(t->order);
+    mlp_transform_free(t->transform);
+    mlp_model_free(t->model);
+    mlp_optimizer_free(t->optimizer);
+    free(t->decay_mask);
+    free(t->x);
+    free(t->labels);
+    mlp_metrics_log_free(t->log);
+}
+
+/* ---- The loop ---- */
+
+static bool stop_requested(const trainer *t) {
+    return t->hooks && t->hooks->stop_requested && *t->hooks->stop_requested;
+}
+
+/* Runs epochs until the end, early stopping, divergence or interruption; *reason says which. */
+static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
+    const mlp_train_config *c = t->cfg;
+    mlp_run_state *s = &t->state;
+    while (s->epoch < c->epochs) {
+        epoch_order(t, s->epoch);
+        size_t b = batch_size_now(t);
+        bool diverged = false, stop = false;
+        while (s->position < t->num_train) {
+            if (stop_requested(t)) {
+                *reason = "interrupted";
+                return save_last(t, err);
+            }
+            size_t n = t->num_train - s->position < b ? t->num_train - s->position : b;
+            MLP_TRY(train_step(t, n, &diverged, err));
+            if (diverged) {
+                *reason = "diverged";
+                return mlp_ok(err);
+            }
+            if (c->log_every_steps && s->step % c->log_every_steps == 0) {
+                MLP_TRY(log_row(t, epoch_progress(t), s->window_loss_sum / (double)s->window_seen,
+                                (double)s->window_correct / (double)s->window_seen, NAN, NAN, err));
+                s->window_loss_sum = 0, s->window_correct = 0, s->window_seen = 0;
+            }
+            if (c->checkpoint_every_steps && s->step % c->checkpoint_every_steps == 0) {
+                if (!params_finite(t->net)) {
+                    *reason = "diverged";
+                    return mlp_ok(err);
+                }
+                MLP_TRY(save_last(t, err));
+            }
+            report_progress(t, false, NAN, NAN);
+        }
+        MLP_TRY(end_epoch(t, &stop, &diverged, err));
+        if (diverged) {
+            *reason = "diverged";
+            return mlp_ok(err);
+        }
+        if (stop) {
+            *reason = "early_stop";
+            return mlp_ok(err);
+        }
+        if (stop_requested(t)) {
+            *reason = "interrupted";
+            return save_last(t, err);
+        }
+    }
+    *reason = "max_epochs";
+    return mlp_ok(err);
+}
+
+static mlp_status open_run(trainer *t, const char *run_dir, bool resume, mlp_safetensors **ckpt,
+                           mlp_error *err) {
+    MLP_TRY(make_run_dir(t, run_dir, err));
+    if (!resume) return mlp_ok(err);
+    mlp_status s = mlp_safetensors_read(ckpt, t->last_path, err);
+    if (s != MLP_OK) return s;
+    const char *finished = mlp_safetensors_metadata(*ckpt, "train.finished");
+    if (finished && strcmp(finished, "1") == 0) {
+        const char *reason = mlp_safetensors_metadata(*ckpt, "train.stop_reason");
+        const char *epoch = mlp_safetensors_metadata(*ckpt, "train.epoch");
+        return mlp_fail(err, MLP_ERR_STATE,
+                        "%s: this run has finished (%s after %s epochs); there is nothing to "
+                        "resume: start a new run, e.g. with init.from = %s",
+                        run_dir, reason ? reason : "?", epoch ? epoch : "?", t->last_path);
+    }
+    return mlp_ok(err);
+}
+
+mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, bool resume,
+                     const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err) {
+    trainer t = {.cfg = config, .hooks = hooks};
+    t.writer = !hooks || !hooks->distributed || hooks->distributed->rank == 0;
+    *result = (mlp_train_result){.best_val_accuracy = NAN, .test_loss = NAN, .test_accuracy = NAN};
+    mlp_safetensors *ckpt = NULL;
+    mlp_status s = open_run(&t, run_dir, resume, &ckpt, err);
+    if (s == MLP_OK) s = setup_data(&t, err);
+    if (s == MLP_OK) s = setup_model(&t, ckpt, err);
+    mlp_safetensors_free(ckpt);
+    if (s == MLP_OK && resume && t.state.position > t.num_train)
+        s = mlp_fail(err, MLP_ERR_FORMAT,
+                     "%s: checkpoint position %zu beyond the %zu training samples", t.last_path,
+                     t.state.position, t.num_train);
+    if (s == MLP_OK && t.writer) {
+        if (resume)
+            s = mlp_metrics_log_resume(&t.log, t.metrics_path, t.state.step, err);
+        else {
+            s = mlp_metrics_log_create(&t.log, t.metrics_path, err);
+            if (s == MLP_OK && config->config_text)
+                s = mlp_atomic_write_text(t.config_path, config->config_text, err);
+        }
+    }
+    t.have_checkpoint = resume;
+    t.last_good_step = t.state.step;
+    t.clock_start = now_seconds();
+    t.seconds_start = t.state.seconds;
+    t.samples_start = t.state.samples_seen;
+    t.lr = config->schedule.lr;
+    const char *reason = "max_epochs";
+    if (s == MLP_OK) s = run_epochs(&t, &reason, err);
+    if (s != MLP_OK) {
+        trainer_free(&t);
+        return s;
+    }
+    update_seconds(&t);
+    bool finished = strcmp(reason, "interrupted") != 0 && strcmp(reason, "diverged") != 0;
+    if (finished) {
+        if (config->early_stop.enabled && config->early_stop.restore_best && t.writer)
+            s = restore_best(&t, err);
+        if (s == MLP_OK) s = evaluate_test(&t, result, err);
+        t.state.finished = true;
+        snprintf(t.state.stop_reason, sizeof t.state.stop_reason, "%s", reason);
+        if (s == MLP_OK) s = save_last(&t, err);
+    }
+    fill_result(&t, reason, result);
+    if (s == MLP_OK) s = write_summary(&t, result, err);
+    if (s == MLP_OK && strcmp(reason, "diverged") == 0) {
+        if (t.have_checkpoint)
+            s = mlp_fail(
+                err, MLP_ERR_NUMERIC,
+                "training diverged (loss or weights not finite) in epoch %zu at step %llu; "
+                "the last good checkpoint is %s (step %llu)",
+                t.state.epoch + 1, (unsigned long long)t.state.step, t.last_path,
+                (unsigned long long)t.last_good_step);
+        else
+            s = mlp_fail(
+                err, MLP_ERR_NUMERIC,
+                "training diverged (loss or weights not finite) in epoch %zu at step %llu, "
+                "before any checkpoint; try a lower schedule.lr or training.clip_norm",
+                t.state.epoch + 1, (unsigned long long)t.state.step);
+    } else if (s == MLP_OK && strcmp(reason, "interrupted") == 0) {
+        s = mlp_fail(err, MLP_ERR_INTERRUPTED,
+                     "interrupted in epoch %zu at step %llu; saved %s; continue with: mlp train "
+                     "--resume %s",
+                     t.state.epoch + 1, (unsigned long long)t.state.step, t.last_path, run_dir);
+    }
+    trainer_free(&t);
+    return s;
+}
