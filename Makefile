@@ -26,7 +26,7 @@ else
 WORLD_SRC := src/mpi/world_none.c
 endif
 
-LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*' ! -path 'src/mpi/*') $(WORLD_SRC))
+LIB_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/cli/*' ! -path 'src/mpi/world_*') $(WORLD_SRC))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SH := $(sort $(wildcard tests/test_*.sh))

@@ -4,6 +4,7 @@
  * with a message. Every rank makes every collective call before any CHECK, so a failed check on
  * one rank cannot leave the other waiting. */
 #include "harness.h"
+#include "mpi/distributed.h"
 #include "mpi/world.h"
 
 #include <stdlib.h>
@@ -58,6 +59,20 @@ static void test_gather_texts_on_rank_zero(void) {
     CHECK(ranks_agreeing(ok) == size);
 }
 
+/* The trainer's hook: the world's rank and size, and sums through the context it carries. */
+static void test_distributed_hook(void) {
+    mlp_distributed d = mlp_world_distributed(world);
+    float f[2] = {1.5f, (float)d.rank};
+    double g = 0.5;
+    bool ok =
+        d.sum_floats(d.ctx, f, 2, NULL) == MLP_OK && d.sum_doubles(d.ctx, &g, 1, NULL) == MLP_OK;
+    int size = mlp_world_size(world);
+    ok = ok && d.rank == mlp_world_rank(world) && d.world_size == size;
+    ok = ok && f[0] == 1.5f * (float)size && f[1] == (float)(size * (size - 1) / 2) &&
+         g == 0.5 * size;
+    CHECK(ranks_agreeing(ok) == size);
+}
+
 static void test_two_ranks_on_this_host(void) {
     if (mlp_world_size(world) == 1)
         SKIP("%s", mlp_world_has_mpi() ? "mpirun not found: only one process tested"
@@ -93,6 +108,7 @@ int main(int argc, char **argv) {
     RUN_TEST(test_sum_floats_in_place);
     RUN_TEST(test_sum_doubles_in_place);
     RUN_TEST(test_gather_texts_on_rank_zero);
+    RUN_TEST(test_distributed_hook);
     RUN_TEST(test_two_ranks_on_this_host);
     int code = harness_finish();
     mlp_world_finish(world);

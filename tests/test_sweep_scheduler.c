@@ -12,7 +12,7 @@ static char root[64];
 typedef struct {
     size_t running, most_running, started, ended;
     int status[16];
-    volatile sig_atomic_t *stop;
+    volatile int *stop;
     size_t stop_after; /* set *stop when this many have started (0: never) */
 } tally;
 
@@ -102,7 +102,7 @@ static void test_missing_program_counts_as_failed(void) {
 
 static void test_stop_starts_no_more_jobs(void) {
     make_jobs(6);
-    volatile sig_atomic_t stop = 0;
+    volatile int stop = 0;
     tally t = {.stop = &stop, .stop_after = 2};
     mlp_scheduler_options options = {
         .parallel = 2, .stop = &stop, .on_start = on_start, .on_end = on_end, .context = &t};

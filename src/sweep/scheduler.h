@@ -6,7 +6,6 @@
 
 #include "mlp.h"
 
-#include <signal.h>
 #include <stddef.h>
 
 typedef struct {
@@ -17,8 +16,9 @@ typedef struct {
 typedef struct {
     size_t parallel; /* >= 1 */
     char **envp;     /* the children's environment; NULL: this process's */
-    /* Set (e.g. by a SIGINT handler) to start no further jobs; running ones are waited for. */
-    volatile sig_atomic_t *stop;
+    /* Becomes non-zero (e.g. in a SIGINT handler) to start no further jobs; running ones are
+     * waited for. May be NULL. */
+    const volatile int *stop;
     /* Called as each job starts and ends; status is the exit code, or 128 + signal number. */
     void (*on_start)(void *context, size_t job);
     void (*on_end)(void *context, size_t job, int status);
