@@ -181,18 +181,11 @@ static void sgd_step(mlp_optimizer *opt, float *restrict p, const float *restric
     }
     float *restrict b = opt->buffer[0];
     float keep = (float)(1.0 - opt->dampening);
-    if (opt->steps == 0)
-        for (size_t i = 0; i < n; i++)
-            b[i] = g[i];
-    else
-        for (size_t i = 0; i < n; i++)
-            b[i] = b[i] * mu + keep * g[i];
-    if (opt->spec.nesterov)
-        for (size_t i = 0; i < n; i++)
-            p[i] -= lr * (g[i] + mu * b[i]);
-    else
-        for (size_t i = 0; i < n; i++)
-            p[i] -= lr * b[i];
+    bool first = opt->steps == 0, nesterov = opt->spec.nesterov;
+    for (size_t i = 0; i < n; i++) {
+        b[i] = first ? g[i] : b[i] * mu + keep * g[i];
+        p[i] -= lr * (nesterov ? g[i] + mu * b[i] : b[i]);
+    }
 }
 
 static void adam_step(mlp_optimizer *opt, float *restrict p, const float *restrict g,
