@@ -74,6 +74,7 @@ test: deps
 	$(MAKE) tests
 	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
 	@MLP=$(CURDIR)/$(BUILD)/mlp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:$(BUILD)/%=$(BUILD)-asan/%) $(TEST_SH)
 
 FUZZ_BUILD ?= $(BUILD)-fuzz

@@ -669,6 +669,35 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, bool r
 /* ==== Pictures =============================================================================== */
 /* Owned by the pictures work (issue 5). */
 
+/* Pictures are drawn with PLplot. The output format follows out_path's extension: ".png"
+ * (pngcairo device) or ".svg" (svg device); any other extension is an MLP_ERR_ARGUMENT. The file
+ * is written whole or not at all (temporary file, then rename). PLplot keeps global state, so the
+ * library draws one picture at a time (calls from several threads wait for each other). */
+
+typedef enum {
+    MLP_PLOT_X_STEPS,  /* optimizer steps */
+    MLP_PLOT_X_EPOCHS, /* epochs (fractional for rows logged every N steps) */
+} mlp_plot_x_axis;
+
+/* Settings shared by every picture; fields a picture does not use are ignored. */
+typedef struct {
+    size_t width, height;   /* pixels (points for SVG), 0 picks the picture's default */
+    const char *title;      /* NULL picks a default title */
+    mlp_plot_x_axis x_axis; /* curves: x axis of the loss panel (accuracy is against epochs) */
+    bool shared_scale;      /* weight tiles: one colour scale for all tiles, else one per tile */
+    size_t columns;         /* grids: tiles per row, 0 picks the layout that makes tiles largest */
+} mlp_plot_options;
+
+/* width/height 0, title NULL, loss against steps, one colour scale per tile, automatic grid. */
+void mlp_plot_options_default(mlp_plot_options *options);
+
+/* Learning curves from run folders (each holding metrics.csv) or sweep folders
+ * (DIR/<combination>/<repeat>/metrics.csv): loss (train, validation) in one panel and accuracy
+ * (train, validation) in the other; one line per run named after its folder, or one line per
+ * combination with a band of mean +- standard deviation over its repeats. options may be NULL. */
+mlp_status mlp_plot_curves(const char *const *run_dirs, size_t num_dirs,
+                           const mlp_plot_options *options, const char *out_path, mlp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

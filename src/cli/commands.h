@@ -16,7 +16,8 @@ typedef struct {
 
 /* One line per command, kept in alphabetical order: COMMAND(name, "summary"). */
 #define MLP_COMMANDS(COMMAND)                                                                      \
-    COMMAND(data, "describe a data source: format, samples, shape, values, classes")
+    COMMAND(data, "describe a data source: format, samples, shape, values, classes")               \
+    COMMAND(plot, "draw learning curves of runs and sweeps (PNG or SVG)")
 
 #define MLP_DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 MLP_COMMANDS(MLP_DECLARE_COMMAND)
