@@ -99,6 +99,11 @@ static void test_csv_bad_cells(void) {
     CHECK_LOAD_FAILS(scratch_path("big.csv"), MLP_ERR_NUMERIC, "line 2, column 2");
     write_text(scratch_path("quote.csv"), "a,b\n1,\"2\n");
     CHECK_LOAD_FAILS(scratch_path("quote.csv"), MLP_ERR_FORMAT, "line 2, column 2", "unclosed");
+    write_file(scratch_path("nul.csv"), "a,b\n1,2\n1,\0x\n", 12, 0); /* a NUL byte (fuzz find) */
+    CHECK_LOAD_FAILS(scratch_path("nul.csv"), MLP_ERR_FORMAT, "byte 0", "unknown binary format");
+    char forced[600];
+    snprintf(forced, sizeof forced, "%s,format=csv", scratch_path("nul.csv"));
+    CHECK_LOAD_FAILS(forced, MLP_ERR_FORMAT, "line 3, column 2", "not a number");
     write_text(scratch_path("nolabel.csv"), "5.1,setosa\n4.9,setosa\n");
     CHECK_LOAD_FAILS(scratch_path("nolabel.csv"), MLP_ERR_FORMAT, "line 1, column 2",
                      "'setosa' is not a number");

@@ -36,6 +36,16 @@ typedef struct {
     size_t header_columns;
 } csv_reader;
 
+/* A copy of text[0..length) that keeps NUL bytes (strdup would stop at the first). */
+static char *copy_line(const char *text, size_t length) {
+    char *copy = malloc(length + 1);
+    if (copy) {
+        memcpy(copy, text, length);
+        copy[length] = '\0';
+    }
+    return copy;
+}
+
 /* Reads the next line into r->line without its end of line; *got is false at the end. */
 static mlp_status read_line(csv_reader *r, bool *got, mlp_error *err) {
     r->line_length = 0;
@@ -308,7 +318,8 @@ static mlp_status decide_header(csv_reader *r, char *first, size_t first_length,
             *header = !is_number(&r->fields[j]);
         return MLP_OK;
     }
-    char *second = strdup(r->line); /* splitting cuts the text; the line is read again later */
+    char *second = copy_line(
+        r->line, r->line_length); /* splitting cuts the text; the line is read again later */
     if (!second) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory for a CSV line");
     mlp_status s = split_fields(r, second, r->line_length, r->line_number, err);
     size_t n = r->num_fields;
@@ -331,7 +342,7 @@ static mlp_status read_table(csv_reader *r, const data_source *src, csv_table *t
     MLP_TRY(read_nonblank_line(r, &got, err));
     if (!got) return mlp_fail(err, MLP_ERR_FORMAT, "%s: empty file (no rows)", r->st.path);
     size_t first_line = r->line_number, first_length = r->line_length;
-    char *first = strdup(r->line);
+    char *first = copy_line(r->line, r->line_length);
     if (!first) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory for a CSV line");
     bool have_second = false, header = false;
     mlp_status s = read_nonblank_line(r, &have_second, err);
