@@ -256,6 +256,13 @@ typedef struct {
 mlp_status mlp_gradcheck(const mlp_net *net, const mlp_batch *batch, const mlp_regularization *reg,
                          mlp_rng *dropout_rng, mlp_gradcheck_tensor *report, mlp_error *err);
 
+/* As mlp_gradcheck, but checks at most max_per_tensor entries of each tensor, evenly spaced
+ * (every (count / max_per_tensor)-th entry), for large networks; 0 checks every entry. */
+mlp_status mlp_gradcheck_sample(const mlp_net *net, const mlp_batch *batch,
+                                const mlp_regularization *reg, mlp_rng *dropout_rng,
+                                size_t max_per_tensor, mlp_gradcheck_tensor *report,
+                                mlp_error *err);
+
 /* ==== Data sets (data sources, preparation, batches) ========================================= */
 /* Owned by the data work (issue 3). The source string syntax, formats, label mapping, preparation
  * order and augmentation are documented in docs/data.md. */

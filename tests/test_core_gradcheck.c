@@ -126,6 +126,32 @@ static void test_gradcheck_backprop_matches_float_engine(void) {
     mlp_net_free(net);
 }
 
+/* A sampled check of a larger network visits every (count / max)-th entry of each tensor. */
+static void test_gradcheck_sample_strides(void) {
+    size_t hidden[] = {40};
+    mlp_net_spec spec;
+    CHECK(mlp_net_spec_default(&spec, 60, hidden, 1, 10, MLP_ACT_SIGMOID, NULL) == MLP_OK);
+    mlp_net *net;
+    CHECK(mlp_net_new(&net, &spec, NULL) == MLP_OK);
+    mlp_rng rng;
+    mlp_rng_seed(&rng, 5, 0);
+    mlp_init_spec init = {.kind = MLP_INIT_GLOROT_NORMAL};
+    CHECK(mlp_net_init(net, &init, &rng, NULL) == MLP_OK);
+    float x[3 * 60];
+    for (size_t i = 0; i < 180; i++)
+        x[i] = mlp_rng_uniform(&rng);
+    const int32_t labels[] = {3, 7, 0};
+    mlp_batch batch = {.x = x, .labels = labels, .n = 3};
+    mlp_regularization reg = {.l2 = 0.01f};
+    mlp_gradcheck_tensor report[4];
+    CHECK(mlp_gradcheck_sample(net, &batch, &reg, NULL, 100, report, NULL) == MLP_OK);
+    CHECK(report[0].worst_index % (2400 / 100) == 0); /* W0: 40 x 60, every 24th */
+    CHECK(report[2].worst_index % 4 == 0);            /* W1: 10 x 40, every 4th */
+    for (size_t t = 0; t < 4; t++)
+        CHECK(report[t].max_relative_error < 1e-4);
+    mlp_net_free(net);
+}
+
 /* NULLs, a dropout network without a generator and bad labels are refused. */
 static void test_gradcheck_refuses_bad_calls(void) {
     mlp_net_spec spec;
@@ -153,6 +179,7 @@ static void test_gradcheck_refuses_bad_calls(void) {
 int main(void) {
     RUN_TEST(test_gradcheck_every_activation_and_loss);
     RUN_TEST(test_gradcheck_backprop_matches_float_engine);
+    RUN_TEST(test_gradcheck_sample_strides);
     RUN_TEST(test_gradcheck_refuses_bad_calls);
     return harness_finish();
 }
