@@ -2,7 +2,7 @@
  * Per-sample losses, for outputs a = f(z) and targets y over the k output units:
  *   softmax cross-entropy   a_j = e^(z_j - m) / s,  s = sum_j e^(z_j - m),  m = max_j z_j
  *                           L = -sum_j y_j log a_j = (sum_j y_j) log s - sum_j y_j (z_j - m)
- *                           dL/dz = a - y                      (when sum_j y_j = 1)
+ *                           dL/dz = a sum_j y_j - y            (a - y for one-hot y)
  *   sigmoid + binary CE     a = 1 / (1 + e^-z)
  *                           L = -sum_j [y log a + (1-y) log(1-a)]
  *                             = sum_j max(z, 0) - z y + log(1 + e^-|z|)   (no overflow)
@@ -87,9 +87,19 @@ static double K(output_rows)(REAL *z, const REAL *b, size_t n, size_t k, const m
 static void K(output_delta)(REAL *restrict delta, const REAL *restrict a, size_t n, size_t k,
                             const mlp_net_spec *spec, const mlp_batch *t) {
     REAL inv_n = (REAL)1 / (REAL)n;
-    for (size_t r = 0; r < n; r++)
+    bool soft_targets = spec->loss == MLP_LOSS_SOFTMAX_CROSS_ENTROPY && t->targets;
+    for (size_t r = 0; r < n; r++) {
+        REAL y_sum = 1; /* softmax: dL/dz = a sum(y) - y, a - y for one-hot or normalised y */
+        if (soft_targets) {
+            y_sum = 0;
+            for (size_t j = 0; j < k; j++)
+                y_sum += K(target)(t, r, j, k);
+        }
         for (size_t j = 0; j < k; j++)
-            delta[r * k + j] = (a[r * k + j] - K(target)(t, r, j, k)) * inv_n;
-    if (spec->loss == MLP_LOSS_QUADRATIC) K(activation_backward)
-    (delta, a, NULL, n * k, spec->activation[spec->num_layers - 1], (REAL)spec->leaky_relu_slope);
+            delta[r * k + j] = (a[r * k + j] * y_sum - K(target)(t, r, j, k)) * inv_n;
+    }
+    if (spec->loss == MLP_LOSS_QUADRATIC) {
+        mlp_activation act = spec->activation[spec->num_layers - 1];
+        K(activation_backward)(delta, a, NULL, n * k, act, (REAL)spec->leaky_relu_slope);
+    }
 }
