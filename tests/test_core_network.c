@@ -333,6 +333,30 @@ static void test_logistic_regression_single_output(void) {
     mlp_net_free(net);
 }
 
+/* Accessors and void functions given NULL handles answer empty values instead of crashing. */
+static void test_null_handles_are_harmless(void) {
+    CHECK(mlp_net_num_params(NULL) == 0 && mlp_net_params(NULL) == NULL);
+    CHECK(mlp_net_params_const(NULL) == NULL && mlp_net_grads(NULL) == NULL);
+    CHECK(mlp_net_get_spec(NULL) == NULL && mlp_net_weight_offset(NULL, 0) == 0);
+    mlp_regularization reg = {.l2 = 1};
+    CHECK(mlp_net_penalty(NULL, &reg) == 0);
+    mlp_net_add_penalty_gradient(NULL, &reg);
+    mlp_net_weight_mask(NULL, true, NULL);
+    CHECK(mlp_clip_grad_norm(NULL, 3, 1) == 0);
+    CHECK(mlp_optimizer_steps(NULL) == 0 && mlp_optimizer_num_buffers(NULL) == 0);
+    CHECK(mlp_optimizer_buffer(NULL, 0, NULL) == NULL && mlp_optimizer_get_spec(NULL) == NULL);
+    mlp_optimizer_set_steps(NULL, 3);
+    mlp_optimizer_step(NULL, NULL, NULL, NULL, 0.1f);
+    size_t hidden[] = {2};
+    mlp_net_spec spec;
+    CHECK(mlp_net_spec_default(&spec, 2, hidden, 1, 2, MLP_ACT_RELU, NULL) == MLP_OK);
+    mlp_net *net = make_net(&spec);
+    /* past the last layer: the end of the array */
+    CHECK(mlp_net_weight_offset(net, 5) == mlp_net_num_params(net));
+    CHECK(mlp_net_bias_offset(net, 2) == mlp_net_num_params(net));
+    mlp_net_free(net);
+}
+
 int main(void) {
     RUN_TEST(test_spec_default_and_layout);
     RUN_TEST(test_bad_specs_are_refused);
@@ -343,5 +367,6 @@ int main(void) {
     RUN_TEST(test_init_statistics_and_reproducibility);
     RUN_TEST(test_gradient_reproducible_with_dropout);
     RUN_TEST(test_logistic_regression_single_output);
+    RUN_TEST(test_null_handles_are_harmless);
     return harness_finish();
 }

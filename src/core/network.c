@@ -48,31 +48,34 @@ void mlp_net_free(mlp_net *net) {
 }
 
 const mlp_net_spec *mlp_net_get_spec(const mlp_net *net) {
-    return &net->spec;
+    return net ? &net->spec : NULL;
 }
 
 size_t mlp_net_num_params(const mlp_net *net) {
-    return net->layout.num_params;
+    return net ? net->layout.num_params : 0;
 }
 
 float *mlp_net_params(mlp_net *net) {
-    return net->params;
+    return net ? net->params : NULL;
 }
 
 const float *mlp_net_params_const(const mlp_net *net) {
-    return net->params;
+    return net ? net->params : NULL;
 }
 
 float *mlp_net_grads(mlp_net *net) {
-    return net->grads;
+    return net ? net->grads : NULL;
 }
 
+/* Offsets of layers past the last are the parameter count (an empty range at the end). */
 size_t mlp_net_weight_offset(const mlp_net *net, size_t layer) {
-    return net->layout.weight[layer];
+    if (!net) return 0;
+    return layer < net->spec.num_layers ? net->layout.weight[layer] : net->layout.num_params;
 }
 
 size_t mlp_net_bias_offset(const mlp_net *net, size_t layer) {
-    return net->layout.bias[layer];
+    if (!net) return 0;
+    return layer < net->spec.num_layers ? net->layout.bias[layer] : net->layout.num_params;
 }
 
 mlp_status mlp_net_reserve(mlp_net *net, size_t max_batch, mlp_error *err) {

@@ -150,25 +150,25 @@ void mlp_optimizer_free(mlp_optimizer *opt) {
 }
 
 const mlp_optimizer_spec *mlp_optimizer_get_spec(const mlp_optimizer *opt) {
-    return &opt->spec;
+    return opt ? &opt->spec : NULL;
 }
 
 size_t mlp_optimizer_num_buffers(const mlp_optimizer *opt) {
-    return opt->num_buffers;
+    return opt ? opt->num_buffers : 0;
 }
 
 float *mlp_optimizer_buffer(mlp_optimizer *opt, size_t index, const char **name) {
-    if (index >= opt->num_buffers) return NULL;
+    if (!opt || index >= opt->num_buffers) return NULL;
     if (name) *name = opt->name[index];
     return opt->buffer[index];
 }
 
 uint64_t mlp_optimizer_steps(const mlp_optimizer *opt) {
-    return opt->steps;
+    return opt ? opt->steps : 0;
 }
 
 void mlp_optimizer_set_steps(mlp_optimizer *opt, uint64_t steps) {
-    opt->steps = steps;
+    if (opt) opt->steps = steps;
 }
 
 static void sgd_step(mlp_optimizer *opt, float *restrict p, const float *restrict g, float lr) {
@@ -238,6 +238,7 @@ static void rmsprop_step(mlp_optimizer *opt, float *restrict p, const float *res
 
 void mlp_optimizer_step(mlp_optimizer *opt, float *params, const float *grads,
                         const uint8_t *decay_mask, float lr) {
+    if (!opt || !params || !grads) return;
     switch (opt->spec.kind) {
     case MLP_OPT_SGD:
         sgd_step(opt, params, grads, lr);

@@ -13,12 +13,13 @@ static net_layout layout_of(const mlp_net *net) {
 }
 
 double mlp_net_penalty(const mlp_net *net, const mlp_regularization *reg) {
+    if (!net || !reg) return 0;
     net_layout layout = layout_of(net);
     return penalty_f32(mlp_net_params_const(net), mlp_net_get_spec(net), &layout, reg);
 }
 
 void mlp_net_add_penalty_gradient(mlp_net *net, const mlp_regularization *reg) {
-    if (reg->l1 == 0.0f && reg->l2 == 0.0f) return;
+    if (!net || !reg || (reg->l1 == 0.0f && reg->l2 == 0.0f)) return;
     net_layout layout = layout_of(net);
     add_penalty_gradient_f32(mlp_net_params(net), mlp_net_grads(net), mlp_net_get_spec(net),
                              &layout, reg);
@@ -28,6 +29,7 @@ void mlp_net_add_penalty_gradient(mlp_net *net, const mlp_regularization *reg) {
  * g *= min(1, max_norm / (norm + 1e-6)). The sum of squares runs in double, in index order. */
 float mlp_clip_grad_norm(float *grads, size_t n, float max_norm) {
     double sum = 0;
+    if (!grads) return 0;
     for (size_t i = 0; i < n; i++)
         sum += (double)grads[i] * (double)grads[i];
     float norm = (float)sqrt(sum);
@@ -41,6 +43,7 @@ float mlp_clip_grad_norm(float *grads, size_t n, float max_norm) {
 }
 
 void mlp_net_weight_mask(const mlp_net *net, bool on_biases, uint8_t *mask) {
+    if (!net || !mask) return;
     const mlp_net_spec *spec = mlp_net_get_spec(net);
     for (size_t i = 0; i < spec->num_layers; i++) {
         size_t out = spec->widths[i + 1];
