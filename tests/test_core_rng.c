@@ -40,6 +40,7 @@ static void test_rng_below_in_range_and_even(void) {
     for (int i = 0; i < 7; i++)
         CHECK(counts[i] > 9500 && counts[i] < 10500);
     CHECK(mlp_rng_below(&rng, 1) == 0);
+    CHECK(mlp_rng_below(&rng, 0) == 0); /* out of contract, but no division by zero */
 }
 
 static void test_rng_uniform_and_normal_moments(void) {
@@ -80,6 +81,7 @@ static void test_rng_shuffle_is_a_permutation(void) {
         CHECK(seen[i] == 1);
     CHECK(moved > 80);
     mlp_rng_shuffle(&rng, idx, 0); /* no-op, no crash */
+    mlp_rng_shuffle(&rng, NULL, 5);
 }
 
 int main(void) {

@@ -24,6 +24,7 @@ uint32_t mlp_rng_u32(mlp_rng *rng) {
 }
 
 uint32_t mlp_rng_below(mlp_rng *rng, uint32_t n) {
+    if (n <= 1) return 0; /* n = 0 is out of contract: answer 0 rather than divide by zero */
     /* Reject the lowest 2^32 mod n values so every residue is equally likely. */
     uint32_t threshold = (uint32_t)(-n) % n;
     for (;;) {
@@ -58,6 +59,7 @@ float mlp_rng_normal(mlp_rng *rng) {
 }
 
 void mlp_rng_shuffle(mlp_rng *rng, uint32_t *indices, size_t n) {
+    if (!indices) return;
     for (size_t i = n; i > 1; i--) {
         size_t j = (size_t)below64(rng, i);
         uint32_t t = indices[i - 1];
