@@ -31,12 +31,13 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SH := $(sort $(wildcard tests/test_*.sh))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+BENCH_BIN := $(BUILD)/bench/mlp_bench $(BUILD)/bench/sgemm_peak
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench
+.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke
 all: deps $(BUILD)/mlp
 
 deps:
@@ -62,7 +63,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libmlp.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libmlp.a $(LDFLAGS) $(LDLIBS)
 
 # Test programs and the command, for one build flavour (used by `test` for both flavours).
-tests: $(TEST_BIN) $(BUILD)/mlp
+tests: $(TEST_BIN) $(BUILD)/mlp $(BENCH_BIN)
 
 # The sanitizer flavour lives in $(BUILD)-asan so the two never mix objects.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -97,6 +98,22 @@ fuzz-smoke: fuzz
 	    $(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f || exit 1; \
 	done
 
+# The benchmark (bench/run.sh, docs/performance.md): mlp against PyTorch and NumPy.
+$(BUILD)/bench/mlp_bench: $(addprefix $(BUILD)/bench/,mlp_bench.o bench_common.o idx_gz.o) $(BUILD)/libmlp.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/sgemm_peak: $(BUILD)/bench/sgemm_peak.o $(BUILD)/bench/bench_common.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bench:
+	@MLP_BENCH_DEPS=1 ./scripts/install-deps.sh
+	$(MAKE) $(BENCH_BIN)
+	./bench/run.sh $(BUILD)
+
+bench-smoke: deps
+	$(MAKE) $(BENCH_BIN)
+	./bench/run.sh --smoke $(BUILD)
+
 data:
 	@./scripts/get-data.sh
 
@@ -106,4 +123,4 @@ format:
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(wildcard $(BUILD)/bench/*.d)
