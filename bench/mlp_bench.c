@@ -1,14 +1,14 @@
 /* The mlp side of the benchmark: trains a network on Fashion-MNIST through the public libmlp API
  * the way `mlp train` does, and prints a RESULT line (bench/bench_common.h). Images stay in memory
- * as bytes; each step gathers the shuffled batch into a float buffer (x / 255), takes the gradient
- * (mlp_net_gradient) and applies SGD with Nesterov momentum (mlp_optimizer_step). One epoch is all
- * samples in a fresh order, the last batch possibly short. Untimed warm-up epochs first, then the
- * median of the timed epochs. Inference: mlp_net_predict over the test set in chunks.
+ * as bytes (mlp_dataset_load); each step gathers the shuffled batch into a float buffer scaled to
+ * [0, 1] (mlp_dataset_gather with the "scale" preparation), takes the gradient (mlp_net_gradient)
+ * and applies SGD with Nesterov momentum (mlp_optimizer_step). One epoch is all samples in a fresh
+ * order, the last batch possibly short. Untimed warm-up epochs first, then the median of the timed
+ * epochs. Inference: the test set gathered and classified (mlp_net_predict) in chunks.
  *
  * usage: mlp_bench [--hidden W[,W...]] [--batch B] [--epochs E] [--warmup W] [--limit N]
  *                  [--lr LR] [--momentum M] [--seed S] [--infer-batch B] [--data DIR] */
 #include "bench_common.h"
-#include "idx_gz.h"
 #include "mlp.h"
 
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define MAX_EPOCHS 100
+#define INFERENCE_REPEATS 5
 
 typedef struct {
     size_t hidden[MLP_MAX_LAYERS];
@@ -25,12 +26,6 @@ typedef struct {
     uint64_t seed;
     const char *data;
 } options;
-
-typedef struct {
-    uint8_t *images; /* [count, features] */
-    uint8_t *labels; /* [count] */
-    size_t count, features;
-} byte_dataset;
 
 static int parse_options(int argc, char **argv, options *o) {
     *o = (options){.hidden = {200},
@@ -80,38 +75,28 @@ static int parse_options(int argc, char **argv, options *o) {
     return ok ? 0 : -1;
 }
 
-static int load_split(const options *o, const char *prefix, byte_dataset *d) {
-    char path[1024];
-    size_t label_count, one;
-    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte.gz", o->data, prefix);
-    d->images = idx_gz_read(path, &d->count, &d->features);
-    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte.gz", o->data, prefix);
-    d->labels = d->images ? idx_gz_read(path, &label_count, &one) : NULL;
-    if (!d->labels) return -1;
-    if (label_count != d->count) {
-        fprintf(stderr, "%s: %zu labels for %zu images\n", path, label_count, d->count);
-        return -1;
-    }
-    if (o->limit && o->limit < d->count) d->count = o->limit;
-    return 0;
-}
-
-/* x[r] = images[index[r]] / 255 for the n samples of a batch; labels likewise. */
-static void gather_batch(const byte_dataset *d, const uint32_t *index, size_t n, float *x,
-                         int32_t *labels) {
-    const float scale = 1.0f / 255.0f;
-    for (size_t r = 0; r < n; r++) {
-        const uint8_t *src = d->images + (size_t)index[r] * d->features;
-        float *dst = x + r * d->features;
-        for (size_t j = 0; j < d->features; j++)
-            dst[j] = (float)src[j] * scale;
-        labels[r] = d->labels[index[r]];
-    }
+/* PREFIX-images and -labels of the data directory, the first `limit` samples when limit > 0. */
+static mlp_dataset *load_split(const options *o, const char *prefix, mlp_error *err) {
+    char source[2048], limit[64] = "";
+    if (o->limit) snprintf(limit, sizeof limit, ",limit=%zu", o->limit);
+    snprintf(source, sizeof source, "%s/%s-images-idx3-ubyte.gz,%s/%s-labels-idx1-ubyte.gz%s",
+             o->data, prefix, o->data, prefix, limit);
+    mlp_dataset *d = NULL;
+    return mlp_dataset_load(&d, source, err) == MLP_OK ? d : NULL;
 }
 
 static int fail(const char *what, const mlp_error *err) {
     fprintf(stderr, "mlp_bench: %s: %s\n", what, err->message);
     return 1;
+}
+
+static void *allocate(size_t count, size_t size) {
+    void *p = calloc(count ? count : 1, size);
+    if (!p) {
+        fprintf(stderr, "mlp_bench: out of memory\n");
+        exit(1);
+    }
+    return p;
 }
 
 int main(int argc, char **argv) {
@@ -124,15 +109,25 @@ int main(int argc, char **argv) {
                 MAX_EPOCHS);
         return 2;
     }
-    byte_dataset train = {0}, test = {0};
-    if (load_split(&o, "train", &train) != 0 || load_split(&o, "t10k", &test) != 0) return 1;
-
     mlp_error err = {0};
+    mlp_dataset *train = load_split(&o, "train", &err), *test = NULL;
+    if (!train || !(test = load_split(&o, "t10k", &err))) return fail("data", &err);
+    size_t train_count = mlp_dataset_count(train), test_count = mlp_dataset_count(test);
+    size_t features = mlp_dataset_features(train);
+    uint32_t *order = allocate(train_count, sizeof *order);
+    for (size_t i = 0; i < train_count; i++)
+        order[i] = (uint32_t)i;
+    mlp_transform_spec prep = {.scale = true};
+    mlp_transform *transform = NULL;
+    if (mlp_transform_new(&transform, &prep, features, &err) != MLP_OK ||
+        mlp_transform_fit(transform, train, order, train_count, &err) != MLP_OK)
+        return fail("preparation", &err);
+
     mlp_net_spec spec;
     mlp_net *net = NULL;
     mlp_optimizer *opt = NULL;
-    if (mlp_net_spec_default(&spec, train.features, o.hidden, o.num_hidden, 10, MLP_ACT_RELU,
-                             &err) != MLP_OK)
+    if (mlp_net_spec_default(&spec, features, o.hidden, o.num_hidden, 10, MLP_ACT_RELU, &err) !=
+        MLP_OK)
         return fail("network", &err);
     spec.max_batch = o.batch > o.infer_batch ? o.batch : o.infer_batch;
     mlp_rng init_rng, shuffle_rng;
@@ -149,57 +144,48 @@ int main(int argc, char **argv) {
     if (mlp_optimizer_new(&opt, &opt_spec, mlp_net_num_params(net), &err) != MLP_OK)
         return fail("optimizer", &err);
 
-    float *x = malloc(spec.max_batch * train.features * sizeof *x);
-    int32_t *labels = malloc(spec.max_batch * sizeof *labels);
-    uint32_t *order = malloc(train.count * sizeof *order);
-    if (!x || !labels || !order) {
-        fprintf(stderr, "mlp_bench: out of memory\n");
-        return 1;
-    }
-    for (size_t i = 0; i < train.count; i++)
-        order[i] = (uint32_t)i;
+    float *x = allocate(spec.max_batch * features, sizeof *x);
+    int32_t *labels = allocate(spec.max_batch, sizeof *labels);
     float *params = mlp_net_params(net);
     const float *grads = mlp_net_grads(net);
-
     double seconds[MAX_EPOCHS];
     for (size_t epoch = 0; epoch < o.warmup + o.epochs; epoch++) {
         double start = bench_now();
-        mlp_rng_shuffle(&shuffle_rng, order, train.count);
-        for (size_t first = 0; first < train.count; first += o.batch) {
-            size_t n = train.count - first < o.batch ? train.count - first : o.batch;
-            gather_batch(&train, order + first, n, x, labels);
+        mlp_rng_shuffle(&shuffle_rng, order, train_count);
+        for (size_t first = 0; first < train_count; first += o.batch) {
+            size_t n = train_count - first < o.batch ? train_count - first : o.batch;
             mlp_batch batch = {.x = x, .labels = labels, .n = n};
             mlp_batch_result result;
-            if (mlp_net_gradient(net, &batch, NULL, &result, &err) != MLP_OK)
-                return fail("gradient", &err);
+            if (mlp_dataset_gather(train, order + first, n, transform, NULL, NULL, x, labels,
+                                   &err) != MLP_OK ||
+                mlp_net_gradient(net, &batch, NULL, &result, &err) != MLP_OK)
+                return fail("training step", &err);
             mlp_optimizer_step(opt, params, grads, NULL, o.lr);
         }
         if (epoch >= o.warmup) seconds[epoch - o.warmup] = bench_now() - start;
     }
 
-    /* Inference: the test set in chunks, converted from bytes as the command's predict does. */
-    int32_t *classes = malloc(test.count * sizeof *classes);
-    uint32_t *identity = malloc(test.count * sizeof *identity);
-    if (!classes || !identity) {
-        fprintf(stderr, "mlp_bench: out of memory\n");
-        return 1;
-    }
-    for (size_t i = 0; i < test.count; i++)
+    /* Inference: the test set in chunks, gathered from bytes as the command's predict does. */
+    int32_t *classes = allocate(test_count, sizeof *classes);
+    uint32_t *identity = allocate(test_count, sizeof *identity);
+    for (size_t i = 0; i < test_count; i++)
         identity[i] = (uint32_t)i;
-    double infer_seconds[5];
-    for (size_t rep = 0; rep < 5; rep++) {
+    double infer_seconds[INFERENCE_REPEATS];
+    for (size_t rep = 0; rep < INFERENCE_REPEATS; rep++) {
         double start = bench_now();
-        for (size_t first = 0; first < test.count; first += o.infer_batch) {
-            size_t n = test.count - first < o.infer_batch ? test.count - first : o.infer_batch;
-            gather_batch(&test, identity + first, n, x, labels);
-            if (mlp_net_predict(net, x, n, classes + first, &err) != MLP_OK)
-                return fail("predict", &err);
+        for (size_t first = 0; first < test_count; first += o.infer_batch) {
+            size_t n = test_count - first < o.infer_batch ? test_count - first : o.infer_batch;
+            if (mlp_dataset_gather(test, identity + first, n, transform, NULL, NULL, x, NULL,
+                                   &err) != MLP_OK ||
+                mlp_net_predict(net, x, n, classes + first, &err) != MLP_OK)
+                return fail("inference", &err);
         }
         infer_seconds[rep] = bench_now() - start;
     }
     size_t correct = 0;
-    for (size_t i = 0; i < test.count; i++)
-        correct += classes[i] == test.labels[i];
+    const int32_t *test_labels = mlp_dataset_labels(test);
+    for (size_t i = 0; i < test_count; i++)
+        correct += classes[i] == test_labels[i];
 
     char net_text[256] = "", epochs_text[MAX_EPOCHS * 12] = "";
     for (size_t i = 0; i <= spec.num_layers; i++)
@@ -209,12 +195,12 @@ int main(int argc, char **argv) {
         snprintf(epochs_text + strlen(epochs_text), sizeof epochs_text - strlen(epochs_text),
                  "%s%.4f", e ? " " : "", seconds[e]);
     double median = bench_median(seconds, o.epochs);
-    double infer_median = bench_median(infer_seconds, 5);
+    double infer_median = bench_median(infer_seconds, INFERENCE_REPEATS);
     printf("RESULT side=mlp net=%s batch=%zu samples=%zu epochs=%zu median_epoch_s=%.4f "
            "samples_per_s=%.1f infer_samples_per_s=%.1f test_accuracy=%.4f peak_rss_mib=%.1f "
            "epoch_s=\"%s\" mlp=%s blas=%s\n",
-           net_text, o.batch, train.count, o.epochs, median, (double)train.count / median,
-           (double)test.count / infer_median, (double)correct / (double)test.count,
+           net_text, o.batch, train_count, o.epochs, median, (double)train_count / median,
+           (double)test_count / infer_median, (double)correct / (double)test_count,
            bench_peak_rss_mib(), epochs_text, MLP_VERSION, bench_blas_description());
 
     free(classes);
@@ -224,9 +210,8 @@ int main(int argc, char **argv) {
     free(order);
     mlp_optimizer_free(opt);
     mlp_net_free(net);
-    free(train.images);
-    free(train.labels);
-    free(test.images);
-    free(test.labels);
+    mlp_transform_free(transform);
+    mlp_dataset_free(train);
+    mlp_dataset_free(test);
     return 0;
 }
