@@ -1,0 +1,25 @@
+/* The float products of the dense layers, C = op(A) op(B) (row-major, no scaling, C overwritten):
+ *   forward          z  = x W^T       (A not transposed, B transposed)
+ *   weight gradient  dW = delta^T x   (A transposed, B not)
+ *   input gradient   dx = delta W     (neither)
+ * On a CPU with AVX-512 the engine's own kernels compute them (sgemm_avx512.c), the output columns
+ * split over the pool's threads; elsewhere, and for other cases, cblas_sgemm. Every output
+ * element is summed in the same order whatever the thread count or the column split, so results
+ * do not depend on the threads. */
+#ifndef MLP_CORE_SGEMM_H
+#define MLP_CORE_SGEMM_H
+
+#include "core/parallel.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* op(A) is [m, k] (A stored [k, m] when trans_a), op(B) is [k, n] (B stored [n, k] when trans_b),
+ * C is [m, n]; lda, ldb, ldc are the row strides as stored. pool may be NULL (one thread). */
+void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc);
+
+/* Whether core_sgemm uses the AVX-512 kernels on this CPU. */
+bool core_sgemm_uses_avx512(void);
+
+#endif

@@ -1,0 +1,124 @@
+/* The dense layers' products (core/sgemm.h) against a plain double-precision reference, for every
+ * tile shape and tail the kernels have, and the same bits whatever the thread count; the worker
+ * pool (core/parallel.h) runs every part exactly once. */
+#include "core/parallel.h"
+#include "core/sgemm.h"
+#include "harness.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+static float *random_matrix(size_t count, uint32_t seed) {
+    float *m = malloc((count ? count : 1) * sizeof *m);
+    uint32_t s = seed * 2654435761u + 1;
+    for (size_t i = 0; i < count; i++) {
+        s = s * 1664525u + 1013904223u;
+        m[i] = (float)(s >> 8) / (float)(1u << 24) - 0.5f;
+    }
+    return m;
+}
+
+/* C = op(A) op(B) in double, for the stored layouts core_sgemm documents. */
+static void reference(bool ta, bool tb, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                      const float *b, size_t ldb, double *c) {
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double s = 0;
+            for (size_t p = 0; p < k; p++)
+                s += (double)(ta ? a[p * lda + i] : a[i * lda + p]) *
+                     (double)(tb ? b[j * ldb + p] : b[p * ldb + j]);
+            c[i * n + j] = s;
+        }
+}
+
+/* One product: core_sgemm with no pool, 2 and 3 threads, all equal bit for bit and close to the
+ * reference (|error| <= 1e-5 * k, the values being in [-0.5, 0.5]). lda/ldb exceed the widths to
+ * catch stride mix-ups. */
+static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parallel_pool **pools) {
+    size_t a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
+    size_t lda = a_cols + 3, ldb = b_cols + 5;
+    float *a = random_matrix(a_rows * lda, (uint32_t)(m * 31 + k));
+    float *b = random_matrix(b_rows * ldb, (uint32_t)(n * 17 + k));
+    double *want = malloc((m * n + 1) * sizeof *want);
+    float *got[3];
+    reference(ta, tb, m, n, k, a, lda, b, ldb, want);
+    for (int t = 0; t < 3; t++) {
+        got[t] = random_matrix(m * n, 99); /* garbage that must be overwritten */
+        core_sgemm(t ? pools[t - 1] : NULL, ta, tb, m, n, k, a, lda, b, ldb, got[t], n);
+    }
+    double worst = 0;
+    for (size_t i = 0; i < m * n; i++) worst = fmax(worst, fabs((double)got[0][i] - want[i]));
+    bool same = memcmp(got[0], got[1], m * n * sizeof(float)) == 0 &&
+                memcmp(got[0], got[2], m * n * sizeof(float)) == 0;
+    free(a);
+    free(b);
+    free(want);
+    for (int t = 0; t < 3; t++) free(got[t]);
+    CHECK_MSG(worst <= 1e-5 * (double)(k + 1), "ta %d tb %d m %zu n %zu k %zu: error %g", ta, tb,
+              m, n, k, worst);
+    CHECK_MSG(same, "ta %d tb %d m %zu n %zu k %zu: threads change the result", ta, tb, m, n, k);
+}
+
+static void check_all_shapes(bool ta, bool tb) {
+    parallel_pool *pools[2] = {NULL, NULL};
+    CHECK(parallel_pool_new(&pools[0], 2, NULL) == MLP_OK);
+    CHECK(parallel_pool_new(&pools[1], 3, NULL) == MLP_OK);
+    static const size_t ms[] = {1, 2, 3, 4, 5, 6, 7, 11, 13, 50};
+    static const size_t ns[] = {1, 5, 6, 7, 15, 16, 17, 33, 63, 64, 65, 100, 200};
+    static const size_t ks[] = {0, 1, 7, 15, 16, 17, 31, 50};
+    for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
+        for (size_t j = 0; j < sizeof ns / sizeof *ns; j++)
+            for (size_t p = 0; p < sizeof ks / sizeof *ks; p++)
+                check_product(ta, tb, ms[i], ns[j], ks[p], pools);
+    /* The network's own shapes: 784-200-10 at batch 50 and 128 (large enough to be split). */
+    check_product(ta, tb, 50, 200, 784, pools);
+    check_product(ta, tb, 128, 784, 200, pools);
+    check_product(ta, tb, 200, 784, 128, pools);
+    parallel_pool_free(pools[0]);
+    parallel_pool_free(pools[1]);
+}
+
+static void test_forward_product(void) {
+    check_all_shapes(false, true);
+}
+static void test_weight_gradient_product(void) {
+    check_all_shapes(true, false);
+}
+static void test_input_gradient_product(void) {
+    check_all_shapes(false, false);
+}
+static void test_both_transposed_product(void) {
+    check_all_shapes(true, true);
+}
+
+static void count_part(void *arg, size_t part, size_t parts) {
+    atomic_int *counts = arg;
+    if (parts == 4) atomic_fetch_add(&counts[part], 1);
+}
+
+static void test_pool_runs_every_part_once(void) {
+    parallel_pool *pool = NULL;
+    CHECK(parallel_pool_new(&pool, 4, NULL) == MLP_OK);
+    CHECK(parallel_pool_threads(pool) == 4);
+    atomic_int counts[4] = {0};
+    for (int r = 0; r < 1000; r++) parallel_run(pool, count_part, counts);
+    parallel_pool_free(pool);
+    for (int p = 0; p < 4; p++) CHECK_MSG(atomic_load(&counts[p]) == 1000, "part %d", p);
+    mlp_error err;
+    CHECK(parallel_pool_new(&pool, 0, &err) == MLP_ERR_ARGUMENT && pool == NULL);
+}
+
+static void test_reports_kernel_choice(void) {
+    if (!core_sgemm_uses_avx512()) SKIP("no AVX-512 on this CPU: the products use cblas_sgemm");
+    CHECK(core_sgemm_uses_avx512());
+}
+
+int main(void) {
+    RUN_TEST(test_forward_product);
+    RUN_TEST(test_weight_gradient_product);
+    RUN_TEST(test_input_gradient_product);
+    RUN_TEST(test_both_transposed_product);
+    RUN_TEST(test_pool_runs_every_part_once);
+    RUN_TEST(test_reports_kernel_choice);
+    return harness_finish();
+}
