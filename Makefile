@@ -99,7 +99,7 @@ fuzz-smoke: fuzz
 	done
 
 # The benchmark (bench/run.sh, docs/performance.md): mlp against PyTorch and NumPy.
-$(BUILD)/bench/mlp_bench: $(addprefix $(BUILD)/bench/,mlp_bench.o bench_common.o idx_gz.o) $(BUILD)/libmlp.a
+$(BUILD)/bench/mlp_bench: $(addprefix $(BUILD)/bench/,mlp_bench.o bench_common.o) $(BUILD)/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/sgemm_peak: $(BUILD)/bench/sgemm_peak.o $(BUILD)/bench/bench_common.o
