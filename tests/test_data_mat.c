@@ -151,7 +151,28 @@ static void test_mat_not_a_mat_file(void) {
     write_text(scratch_path("text.txt"), "1,2\n");
     char source[600];
     snprintf(source, sizeof source, "%s,format=mat", scratch_path("text.txt"));
-    CHECK_LOAD_FAILS(source, MLP_ERR_FORMAT, scratch_path("text.txt"), "not a readable MATLAB");
+    CHECK_LOAD_FAILS(source, MLP_ERR_FORMAT, scratch_path("text.txt"), "byte 124",
+                     "not a MATLAB v5 or v7.3 file");
+}
+
+/* Sizes libmatio would trust are checked first (fuzz finds: a dimensions tag of 128 MB). */
+static void test_mat_bad_headers_refused_before_matio(void) {
+    const char *path = scratch_path("patched.mat");
+    CHECK(write_letters(path, MAT_FT_MAT5, 0));
+    FILE *f = fopen(path, "r+b");
+    CHECK(f);
+    const unsigned char huge[4] = {8, 0, 0, 8}; /* dims tag of train_x: 0x08000008 bytes */
+    fseek(f, 128 + 8 + 16 + 4, SEEK_SET);
+    fwrite(huge, 1, 4, f);
+    fclose(f);
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, path, "byte 128", "bad dimensions tag");
+    CHECK(write_letters(path, MAT_FT_MAT5, 0));
+    f = fopen(path, "r+b");
+    const unsigned char long_element[4] = {0, 0, 0, 1}; /* train_x claims 16 MB */
+    fseek(f, 128 + 4, SEEK_SET);
+    fwrite(long_element, 1, 4, f);
+    fclose(f);
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, "byte 128", "past the end of the file");
 }
 
 int main(void) {
@@ -163,6 +184,7 @@ int main(void) {
     RUN_TEST(test_mat_missing_variable);
     RUN_TEST(test_mat_wrong_shapes_and_values);
     RUN_TEST(test_mat_not_a_mat_file);
+    RUN_TEST(test_mat_bad_headers_refused_before_matio);
     scratch_cleanup();
     return harness_finish();
 }

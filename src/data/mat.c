@@ -1,8 +1,9 @@
-/* MATLAB .mat files (v4, v5, v7.3/HDF5) through libmatio: a 2-D numeric variable of samples
+/* MATLAB .mat files (v5, v7.3/HDF5) through libmatio: a 2-D numeric variable of samples
  * (default train_x) and an optional label vector (default: the x name with _x -> _y). MATLAB
  * stores column-major, so element (r, c) of an R x C matrix is data[r + c * R]. */
 #include "data/dataset.h"
 #include "data/labels.h"
+#include "data/mat_check.h"
 #include "data/source.h"
 #include "util/error.h"
 
@@ -219,21 +220,12 @@ mlp_status mat_load(mlp_dataset *d, const data_source *src, mlp_error *err) {
     const char *path = src->files[0];
     struct stat st;
     if (stat(path, &st) != 0) return mlp_fail(err, MLP_ERR_IO, "%s: cannot open", path);
+    MLP_TRY(mat_v5_check(path, err));
     mat_t *mat = Mat_Open(path, MAT_ACC_RDONLY);
     if (!mat)
         return mlp_fail(err, MLP_ERR_FORMAT,
                         "%s: byte 0: not a readable MATLAB file (matio cannot open it)", path);
-    switch (Mat_GetVersion(mat)) {
-    case MAT_FT_MAT73:
-        d->format = "mat v7.3";
-        break;
-    case MAT_FT_MAT4:
-        d->format = "mat v4";
-        break;
-    default:
-        d->format = "mat v5";
-        break;
-    }
+    d->format = Mat_GetVersion(mat) == MAT_FT_MAT73 ? "mat v7.3" : "mat v5";
     mlp_status s = load_open(mat, d, src, (uint64_t)st.st_size, err);
     Mat_Close(mat);
     return s;
