@@ -17,7 +17,12 @@ typedef struct {
 /* One line per command, kept in alphabetical order: COMMAND(name, "summary"). */
 #define MLP_COMMANDS(COMMAND)                                                                      \
     COMMAND(data, "describe a data source: format, samples, shape, values, classes")               \
-    COMMAND(plot, "draw learning curves of runs and sweeps (PNG or SVG)")
+    COMMAND(eval, "evaluate a model on labelled data: loss, accuracy, per-class table, confusion") \
+    COMMAND(gradcheck, "check backpropagation against finite differences for a config's network")  \
+    COMMAND(info, "show a model's architecture, classes and training metadata")                    \
+    COMMAND(plot, "draw learning curves of runs and sweeps (PNG or SVG)")                          \
+    COMMAND(predict, "write a model's predictions as a submission CSV")                            \
+    COMMAND(train, "train a network from a config file, or resume a run")
 
 #define MLP_DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 MLP_COMMANDS(MLP_DECLARE_COMMAND)

@@ -25,4 +25,12 @@ mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *confi
 mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inputs, size_t outputs,
                                      mlp_net_spec *spec, mlp_error *err);
 
+/* The engine's gradient check (mlp_gradcheck) on the network the config describes, initialised
+ * with its seed, over the first `samples` training samples prepared as in training (transform
+ * fitted on the whole training source). report has room for 2 * MLP_MAX_LAYERS entries; fills
+ * *num_tensors (2 per layer), *samples_used and *num_params. */
+mlp_status mlp_train_gradcheck(const mlp_train_config *config, size_t samples,
+                               mlp_gradcheck_tensor *report, size_t *num_tensors,
+                               size_t *samples_used, size_t *num_params, mlp_error *err);
+
 #endif

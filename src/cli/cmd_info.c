@@ -1,0 +1,69 @@
+/* mlp info: what a model or checkpoint holds: architecture, parameters, classes, preparation and
+ * training metadata. */
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: mlp info MODEL [--config]\n"
+    "\n"
+    "Prints the architecture, the parameter count, the classes, the data preparation and the\n"
+    "training metadata of MODEL (a .safetensors model or checkpoint, or a run folder: its\n"
+    "last.safetensors). --config also prints the config it was trained with.\n"
+    "Exit status: 0 done, 1 runtime error, 2 usage error.\n";
+
+int cmd_info(int argc, char **argv) {
+    const char *arg = NULL;
+    bool show_config = false;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--config") == 0) {
+            show_config = true;
+        } else if (argv[i][0] == '-' || arg) {
+            return cli_usage("info", "unexpected argument '%s'", argv[i]);
+        } else {
+            arg = argv[i];
+        }
+    }
+    if (!arg) return cli_usage("info", "a model is required");
+    char path[4200];
+    const char *file = cli_model_path(arg, path, sizeof path);
+    mlp_error err = {0};
+    mlp_model *model;
+    if (mlp_model_load(&model, file, &err) != MLP_OK) return cli_fail("info", &err);
+    const mlp_net *net = mlp_model_net_const(model);
+    const mlp_net_spec *spec = mlp_net_get_spec(net);
+    printf("model       %s\n", file);
+    printf("layers      %zu", spec->widths[0]);
+    for (size_t i = 0; i < spec->num_layers; i++)
+        printf(" -> %zu", spec->widths[i + 1]);
+    printf("\nactivations %s\n", mlp_model_metadata(model, "net.activations"));
+    printf("loss        %s\n", mlp_model_metadata(model, "net.loss"));
+    printf("parameters  %zu\n", mlp_net_num_params(net));
+    const char *prep = mlp_model_metadata(model, "prep.spec");
+    printf("preparation %s\n", prep ? prep : "none");
+    printf("classes     %zu:", mlp_model_num_classes(model));
+    for (size_t k = 0; k < mlp_model_num_classes(model); k++)
+        printf(" %s", mlp_model_class_names(model)[k]);
+    printf("\n");
+    /* Training metadata, except what is shown above and the config (shown last). */
+    bool heading = false;
+    for (size_t i = 0; i < mlp_model_metadata_count(model); i++) {
+        const char *key, *value;
+        mlp_model_metadata_at(model, i, &key, &value);
+        if (strncmp(key, "net.", 4) == 0 || strcmp(key, "prep.spec") == 0 ||
+            strcmp(key, "classes") == 0 || strcmp(key, "config") == 0)
+            continue;
+        if (!heading) printf("metadata\n");
+        heading = true;
+        printf("  %-34s %s\n", key, value);
+    }
+    const char *config = mlp_model_metadata(model, "config");
+    if (config && show_config) printf("config\n%s", config);
+    mlp_model_free(model);
+    return EXIT_OK;
+}

@@ -1,0 +1,158 @@
+/* mlp predict: class predictions of a model as a submission CSV (Id,Category), optionally with
+ * the class probabilities. */
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+
+#include "io/atomic_file.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: mlp predict MODEL DATA... [--out FILE.csv] [--proba] [--header ID,CATEGORY]\n"
+    "                   [--id-base N]\n"
+    "\n"
+    "Predicts the class of every sample of the DATA sources (in order, one after another) with\n"
+    "MODEL (a .safetensors model or checkpoint, or a run folder) and writes a CSV: a header line,\n"
+    "then one line per sample, Id then the class as it was labelled in the training data (e.g.\n"
+    "1..26, or names).\n"
+    "\n"
+    "  --out FILE.csv     where to write (atomically); default: standard output\n"
+    "  --proba            add one column per class with its probability (the output activation)\n"
+    "  --header ID,CAT    the names of the two columns (default Id,Category)\n"
+    "  --id-base N        the Id of the first sample (default 1)\n"
+    "Exit status: 0 done, 1 runtime error, 2 usage error.\n";
+
+typedef struct {
+    const char *out;
+    bool proba;
+    char id_name[128], category_name[128];
+    long long id_base;
+} options;
+
+static int parse_header(const char *text, options *o) {
+    const char *comma = strchr(text, ',');
+    if (!comma || comma == text || !comma[1] || strchr(comma + 1, ',') ||
+        (size_t)(comma - text) >= sizeof o->id_name || strlen(comma + 1) >= sizeof o->category_name)
+        return cli_usage("predict", "--header wants two names separated by a comma, got '%s'",
+                         text);
+    snprintf(o->id_name, sizeof o->id_name, "%.*s", (int)(comma - text), text);
+    snprintf(o->category_name, sizeof o->category_name, "%s", comma + 1);
+    return EXIT_OK;
+}
+
+/* Writes a CSV field, quoted when it holds a comma, a quote or a line break. */
+static void put_field(FILE *f, const char *s) {
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void put_header(FILE *f, const options *o, const mlp_model *model) {
+    put_field(f, o->id_name);
+    fputc(',', f);
+    put_field(f, o->category_name);
+    if (o->proba)
+        for (size_t k = 0; k < mlp_model_num_classes(model); k++) {
+            fputc(',', f);
+            put_field(f, mlp_model_class_names(model)[k]);
+        }
+    fputc('\n', f);
+}
+
+/* Predicts one source and appends its rows; *next_id advances. */
+static mlp_status predict_source(mlp_model *model, const char *source, const options *o, FILE *f,
+                                 long long *next_id, mlp_error *err) {
+    mlp_dataset *data;
+    mlp_status st = mlp_dataset_load(&data, source, err);
+    if (st != MLP_OK) return st;
+    const mlp_net_spec *spec = mlp_net_get_spec(mlp_model_net(model));
+    size_t n = mlp_dataset_count(data), outputs = spec->widths[spec->num_layers];
+    int32_t *classes = calloc(n + 1, sizeof *classes);
+    float *proba = o->proba ? calloc(n * outputs + 1, sizeof *proba) : NULL;
+    st = classes && (proba || !o->proba) ? MLP_OK : MLP_ERR_MEMORY;
+    if (st != MLP_OK) snprintf(err->message, sizeof err->message, "%s: out of memory", source);
+    if (st == MLP_OK) st = mlp_model_accept(model, data, err);
+    if (st == MLP_OK) st = mlp_model_predict(model, data, classes, proba, err);
+    const char *const *names = mlp_model_class_names(model);
+    for (size_t i = 0; st == MLP_OK && i < n; i++) {
+        fprintf(f, "%lld,", (*next_id)++);
+        put_field(f, names[classes[i]]);
+        for (size_t k = 0; proba && k < outputs; k++)
+            fprintf(f, ",%.6g", (double)proba[i * outputs + k]);
+        fputc('\n', f);
+    }
+    free(classes);
+    free(proba);
+    mlp_dataset_free(data);
+    return st;
+}
+
+int cmd_predict(int argc, char **argv) {
+    options o = {.id_name = "Id", .category_name = "Category", .id_base = 1};
+    const char **positional = calloc((size_t)argc, sizeof *positional);
+    int num_positional = 0, code = EXIT_OK;
+    for (int i = 1; i < argc && code == EXIT_OK; i++) {
+        bool missing = false;
+        const char *v;
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            free(positional);
+            return EXIT_OK;
+        } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
+            o.out = v;
+        } else if ((v = cli_option(argc, argv, &i, "--header", &missing))) {
+            code = parse_header(v, &o);
+        } else if ((v = cli_option(argc, argv, &i, "--id-base", &missing))) {
+            char *end;
+            o.id_base = strtoll(v, &end, 10);
+            if (*end || end == v)
+                code = cli_usage("predict", "--id-base wants an integer, got '%s'", v);
+        } else if (strcmp(argv[i], "--proba") == 0) {
+            o.proba = true;
+        } else if (missing) {
+            code = cli_usage("predict", "%s needs a value", argv[i]);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            code = cli_usage("predict", "unknown option '%s'", argv[i]);
+        } else {
+            positional[num_positional++] = argv[i];
+        }
+    }
+    if (code == EXIT_OK && num_positional < 2)
+        code = cli_usage("predict", "a model and at least one data source are required");
+    if (code != EXIT_OK) {
+        free(positional);
+        return code;
+    }
+    char path[4200];
+    mlp_error err = {0};
+    mlp_model *model = NULL;
+    mlp_atomic_file *file = NULL;
+    mlp_status st = mlp_model_load(&model, cli_model_path(positional[0], path, sizeof path), &err);
+    if (st == MLP_OK && o.out) st = mlp_atomic_file_open(&file, o.out, &err);
+    if (st == MLP_OK) {
+        FILE *f = file ? mlp_atomic_file_stream(file) : stdout;
+        put_header(f, &o, model);
+        long long next_id = o.id_base;
+        for (int i = 1; st == MLP_OK && i < num_positional; i++)
+            st = predict_source(model, positional[i], &o, f, &next_id, &err);
+        if (st == MLP_OK && file) {
+            st = mlp_atomic_file_commit(file, &err);
+            file = NULL;
+        }
+        if (st == MLP_OK && o.out)
+            fprintf(stderr, "wrote %lld predictions to %s\n", next_id - o.id_base, o.out);
+    }
+    mlp_atomic_file_abort(file);
+    mlp_model_free(model);
+    free(positional);
+    return st == MLP_OK ? EXIT_OK : cli_fail("predict", &err);
+}

@@ -1,0 +1,142 @@
+/* mlp train: trains a network from an INI config into a run folder, or resumes one. */
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "train/train_config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage[] =
+    "usage: mlp train CONFIG.ini [--set SECTION.KEY=VALUE ...] [--out RUNDIR] [--quiet]\n"
+    "       mlp train --resume RUNDIR [--quiet]\n"
+    "\n"
+    "Trains the network CONFIG.ini describes (every key: docs/config.md) and writes RUNDIR\n"
+    "(default runs/CONFIG-NAME): config.ini (the effective config), metrics.csv,\n"
+    "last.safetensors, best.safetensors, summary.json.\n"
+    "\n"
+    "  --set S.K=V     override one config key (repeatable), e.g. --set schedule.lr=0.01\n"
+    "  --out RUNDIR    the run folder\n"
+    "  --resume RUNDIR continue an interrupted run exactly where its last checkpoint stopped\n"
+    "  --quiet         no progress output\n"
+    "\n"
+    "Progress goes to stderr: a live line on a terminal, one line per epoch otherwise. Ctrl-C\n"
+    "saves last.safetensors and stops; --resume continues. Exit status: 0 done, 1 runtime error\n"
+    "(bad data, divergence, interruption), 2 usage error (bad arguments or config).\n";
+
+/* runs/NAME for CONFIG path .../NAME.ini */
+static void default_run_dir(const char *config, char *out, size_t size) {
+    const char *base = strrchr(config, '/');
+    base = base ? base + 1 : config;
+    size_t n = strlen(base);
+    if (n > 4 && strcmp(base + n - 4, ".ini") == 0) n -= 4;
+    snprintf(out, size, "runs/%.*s", (int)n, base);
+}
+
+static void print_result(const mlp_train_result *r, const char *run_dir) {
+    printf("%s after %zu epochs (%llu steps) in %.1f s, %.0f samples/s", r->stop_reason,
+           r->epochs_run, (unsigned long long)r->steps, r->train_seconds, r->samples_per_second);
+    if (!isnan(r->best_val_accuracy))
+        printf("; best val accuracy %.4f (epoch %zu)", r->best_val_accuracy, r->best_epoch);
+    printf("\n");
+    if (!isnan(r->test_accuracy))
+        printf("test accuracy %.4f, test loss %.4f\n", r->test_accuracy, r->test_loss);
+    printf("run folder: %s\n", run_dir);
+}
+
+int cmd_train(int argc, char **argv) {
+    const char *config_path = NULL, *out = NULL, *resume = NULL;
+    char **sets = calloc((size_t)argc, sizeof *sets);
+    size_t num_sets = 0;
+    bool quiet = false;
+    int code = EXIT_OK;
+    for (int i = 1; i < argc && code == EXIT_OK; i++) {
+        bool missing = false;
+        const char *v;
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            free(sets);
+            return EXIT_OK;
+        } else if ((v = cli_option(argc, argv, &i, "--set", &missing))) {
+            sets[num_sets++] = (char *)v;
+        } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
+            out = v;
+        } else if ((v = cli_option(argc, argv, &i, "--resume", &missing))) {
+            resume = v;
+        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+            quiet = true;
+        } else if (missing) {
+            code = cli_usage("train", "%s needs a value", argv[i]);
+        } else if (argv[i][0] == '-') {
+            code = cli_usage("train", "unknown option '%s'", argv[i]);
+        } else if (!config_path) {
+            config_path = argv[i];
+        } else {
+            code = cli_usage("train", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (code == EXIT_OK && !resume && !config_path)
+        code = cli_usage("train", "a config file or --resume RUNDIR is required");
+    if (code == EXIT_OK && resume && (config_path || num_sets || out))
+        code = cli_usage("train", "--resume RUNDIR takes no config, --set or --out: a resumed "
+                                  "run continues with its own config.ini");
+    if (code != EXIT_OK) {
+        free(sets);
+        return code;
+    }
+
+    char run_dir[4096], resume_config[4200];
+    if (resume) {
+        snprintf(run_dir, sizeof run_dir, "%s", resume);
+        snprintf(resume_config, sizeof resume_config, "%s/config.ini", resume);
+        config_path = resume_config;
+    } else if (out) {
+        snprintf(run_dir, sizeof run_dir, "%s", out);
+    } else {
+        default_run_dir(config_path, run_dir, sizeof run_dir);
+    }
+
+    mlp_error err = {0};
+    mlp_ini *ini = NULL;
+    mlp_train_config config;
+    char *text = NULL;
+    mlp_status st = mlp_train_ini_load(&ini, config_path, sets, num_sets, &err);
+    if (st == MLP_OK) st = mlp_train_config_from_ini(ini, &config, &err);
+    if (st == MLP_OK) {
+        text = mlp_ini_to_text(ini, &err);
+        if (!text) st = err.status;
+    }
+    free(sets);
+    if (st != MLP_OK) {
+        /* A config that does not parse or check is the caller's mistake. */
+        code = st == MLP_ERR_IO || st == MLP_ERR_MEMORY ? cli_fail("train", &err)
+                                                        : cli_usage("train", "%s", err.message);
+        mlp_ini_free(ini);
+        return code;
+    }
+    config.config_text = text;
+    cli_set_threads(config.threads);
+
+    /* runs/ is made on demand for the default run folder (a failure shows up in mlp_train). */
+    if (!resume && !out) (void)mkdir("runs", 0777);
+    cli_progress progress;
+    cli_progress_init(&progress, quiet);
+    mlp_train_hooks hooks = {
+        .progress = cli_progress_update,
+        .progress_ctx = &progress,
+        .stop_requested = cli_catch_interrupts(),
+    };
+    mlp_train_result result;
+    st = mlp_train(&config, run_dir, resume != NULL, &hooks, &result, &err);
+    cli_progress_finish(&progress);
+    if (st == MLP_OK)
+        print_result(&result, run_dir);
+    else
+        code = cli_fail("train", &err);
+    free(text);
+    mlp_ini_free(ini);
+    return code;
+}
