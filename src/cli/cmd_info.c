@@ -3,6 +3,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,7 +44,13 @@ int cmd_info(int argc, char **argv) {
         printf(" -> %zu", spec->widths[i + 1]);
     printf("\nactivations %s\n", mlp_model_metadata(model, "net.activations"));
     printf("loss        %s\n", mlp_model_metadata(model, "net.loss"));
-    printf("parameters  %zu\n", mlp_net_num_params(net));
+    /* FNV-1a over the parameter bytes: equal digests mean bit-identical weights. */
+    const unsigned char *bytes = (const unsigned char *)mlp_net_params_const(net);
+    uint64_t digest = 14695981039346656037ull;
+    for (size_t i = 0; i < mlp_net_num_params(net) * sizeof(float); i++)
+        digest = (digest ^ bytes[i]) * 1099511628211ull;
+    printf("parameters  %zu (digest %016llx)\n", mlp_net_num_params(net),
+           (unsigned long long)digest);
     const char *prep = mlp_model_metadata(model, "prep.spec");
     printf("preparation %s\n", prep ? prep : "none");
     printf("classes     %zu:", mlp_model_num_classes(model));

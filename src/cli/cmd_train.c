@@ -13,6 +13,7 @@
 static const char usage[] =
     "usage: mlp train CONFIG.ini [--set SECTION.KEY=VALUE ...] [--out RUNDIR] [--quiet]\n"
     "       mlp train --resume RUNDIR [--quiet]\n"
+    "       mlp train --keys\n"
     "\n"
     "Trains the network CONFIG.ini describes (every key: docs/config.md) and writes RUNDIR\n"
     "(default runs/CONFIG-NAME): config.ini (the effective config), metrics.csv,\n"
@@ -22,6 +23,7 @@ static const char usage[] =
     "  --out RUNDIR    the run folder\n"
     "  --resume RUNDIR continue an interrupted run exactly where its last checkpoint stopped\n"
     "  --quiet         no progress output\n"
+    "  --keys          print every config key with its type, default and meaning (Markdown)\n"
     "\n"
     "Progress goes to stderr: a live line on a terminal, one line per epoch otherwise. Ctrl-C\n"
     "saves last.safetensors and stops; --resume continues. Exit status: 0 done, 1 runtime error\n"
@@ -47,6 +49,15 @@ static void print_result(const mlp_train_result *r, const char *run_dir) {
     printf("run folder: %s\n", run_dir);
 }
 
+static int print_keys(void) {
+    mlp_error err = {0};
+    char *markdown = mlp_ini_schema_markdown(mlp_train_schema(), &err);
+    if (!markdown) return cli_fail("train", &err);
+    fputs(markdown, stdout);
+    free(markdown);
+    return EXIT_OK;
+}
+
 int cmd_train(int argc, char **argv) {
     const char *config_path = NULL, *out = NULL, *resume = NULL;
     char **sets = calloc((size_t)argc, sizeof *sets);
@@ -60,6 +71,9 @@ int cmd_train(int argc, char **argv) {
             fputs(usage, stdout);
             free(sets);
             return EXIT_OK;
+        } else if (strcmp(argv[i], "--keys") == 0) {
+            free(sets);
+            return print_keys();
         } else if ((v = cli_option(argc, argv, &i, "--set", &missing))) {
             sets[num_sets++] = (char *)v;
         } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
