@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdint.h>
 
-static char data_dir[4096], train_csv[4200], test_csv[4200];
+static char data_dir[512], train_csv[600], test_csv[600];
 
 /* Three Gaussian-ish blobs in 6 features (a fixed LCG, so the files are always the same). */
 static void write_blobs(const char *path, size_t rows, uint32_t seed) {
@@ -48,7 +48,7 @@ static void setup_data(void) {
 typedef struct {
     mlp_ini *ini;
     mlp_train_config config;
-    char sets[16][256];
+    char sets[16][700];
     char *set_ptrs[16];
 } test_config;
 
@@ -59,12 +59,12 @@ static void make_config(test_config *tc, const char *const *extra, size_t num_ex
         "optimizer.kind=sgd",         "optimizer.momentum=0.9", "schedule.lr=0.05",
         "data.transform=standardize", "data.validation=0.25",   "network.dropout=0.1"};
     size_t n = 0;
-    snprintf(tc->sets[n++], 256, "data.train=%s", train_csv);
-    snprintf(tc->sets[n++], 256, "data.test=%s", test_csv);
+    snprintf(tc->sets[n++], 700, "data.train=%s", train_csv);
+    snprintf(tc->sets[n++], 700, "data.test=%s", test_csv);
     for (size_t i = 0; i < sizeof common / sizeof *common; i++)
-        snprintf(tc->sets[n++], 256, "%s", common[i]);
+        snprintf(tc->sets[n++], 700, "%s", common[i]);
     for (size_t i = 0; i < num_extra; i++)
-        snprintf(tc->sets[n++], 256, "%s", extra[i]);
+        snprintf(tc->sets[n++], 700, "%s", extra[i]);
     for (size_t i = 0; i < n; i++)
         tc->set_ptrs[i] = tc->sets[i];
     mlp_error err;
@@ -206,7 +206,7 @@ static void test_learns_and_model_predicts(void) {
 }
 
 static void test_divergence_keeps_last_good_checkpoint(void) {
-    const char *extra[] = {"schedule.lr=1e30", "checkpoint.every_steps=1", "optimizer.momentum=0"};
+    const char *extra[] = {"schedule.lr=1e6", "checkpoint.every_steps=1", "optimizer.momentum=0"};
     test_config tc;
     make_config(&tc, extra, 3);
     char dir[4096];
