@@ -117,6 +117,13 @@ bench-smoke: deps
 data:
 	@./scripts/get-data.sh
 
+# A fresh machine to a trained default model: packages (with Fashion-MNIST), build, train, report.
+FASHION := /usr/share/datasets/fashion-mnist
+demo: all
+	$(BUILD)/mlp train examples/fashion-mnist.ini --out runs/fashion-mnist
+	$(BUILD)/mlp eval runs/fashion-mnist \
+	  $(FASHION)/t10k-images-idx3-ubyte.gz,$(FASHION)/t10k-labels-idx1-ubyte.gz
+
 format:
 	clang-format -i $$(find include src tests fuzz bench -name '*.[ch]')
 

@@ -77,7 +77,7 @@ static const mlp_ini_key keys[] = {
 
     KEY("schedule", "lr", FLOAT, "0.01", "base learning rate"),
     CHOICE("schedule", "kind", schedule_names, "constant",
-           "learning-rate schedule (formulas in docs/formulas.md)"),
+           "learning-rate schedule (formulas in docs/training.md)"),
     KEY("schedule", "gamma", FLOAT, "0.1", "decay factor of step, multistep and exponential"),
     KEY("schedule", "step_size", INT, "1000", "step: optimizer steps between two decays"),
     KEY("schedule", "milestones", INT_LIST, "",
