@@ -64,7 +64,7 @@ static const mlp_ini_key keys[] = {
     KEY("init", "from", STRING, "",
         "start from the weights of this safetensors file (dense.N.weight, dense.N.bias)"),
 
-    CHOICE("optimizer", "kind", optimizer_names, "sgd", "update rule (docs/formulas.md)"),
+    CHOICE("optimizer", "kind", optimizer_names, "sgd", "update rule (docs/engine.md)"),
     KEY("optimizer", "momentum", FLOAT, "0", "SGD and RMSprop momentum"),
     KEY("optimizer", "nesterov", BOOL, "false", "SGD: Nesterov momentum"),
     KEY("optimizer", "dampening", FLOAT, "0", "SGD: momentum dampening"),
