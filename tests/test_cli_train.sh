@@ -49,7 +49,7 @@ INI
 # --- train and the run folder
 "$MLP" train blobs.ini --out run1 --quiet > train.out 2> train.err
 check train_exit_0 [ $? -eq 0 ]
-check run_folder_files sh -c 'for f in config.ini metrics.csv last.safetensors best.safetensors summary.json; do [ -s run1/$f ] || exit 1; done'
+check run_folder_files sh -c 'for f in config.ini metrics.csv last.safetensors best.safetensors summary.json curves.png; do [ -s run1/$f ] || exit 1; done'
 check metrics_header [ "$(head -n 1 run1/metrics.csv)" = "epoch,step,lr,batch_size,train_loss,train_accuracy,val_loss,val_accuracy,seconds" ]
 check metrics_rows [ "$(wc -l < run1/metrics.csv)" -eq 9 ]
 check summary_keys sh -c 'for k in test_accuracy test_loss best_val_accuracy best_epoch epochs_run steps train_seconds samples_per_second stop_reason seed threads; do grep -q "\"$k\"" run1/summary.json || exit 1; done'

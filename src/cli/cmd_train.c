@@ -17,7 +17,7 @@ static const char usage[] =
     "\n"
     "Trains the network CONFIG.ini describes (every key: docs/config.md) and writes RUNDIR\n"
     "(default runs/CONFIG-NAME): config.ini (the effective config), metrics.csv,\n"
-    "last.safetensors, best.safetensors, summary.json.\n"
+    "last.safetensors, best.safetensors, summary.json, curves.png.\n"
     "\n"
     "  --set S.K=V     override one config key (repeatable), e.g. --set schedule.lr=0.01\n"
     "  --out RUNDIR    the run folder\n"
@@ -56,6 +56,20 @@ static int print_keys(void) {
     fputs(markdown, stdout);
     free(markdown);
     return EXIT_OK;
+}
+
+/* RUNDIR/curves.png from metrics.csv, also after an interruption or divergence; a picture that
+ * cannot be drawn is a warning, not a failed run. */
+static void draw_curves(const char *run_dir) {
+    char metrics[4200], png[4200];
+    snprintf(metrics, sizeof metrics, "%s/metrics.csv", run_dir);
+    snprintf(png, sizeof png, "%s/curves.png", run_dir);
+    struct stat st;
+    if (stat(metrics, &st) != 0) return;
+    mlp_error err = {0};
+    const char *dirs[] = {run_dir};
+    if (mlp_plot_curves(dirs, 1, NULL, png, &err) != MLP_OK)
+        fprintf(stderr, "mlp train: warning: %s not drawn: %s\n", png, err.message);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -150,6 +164,7 @@ int cmd_train(int argc, char **argv) {
         print_result(&result, run_dir);
     else
         code = cli_fail("train", &err);
+    draw_curves(run_dir);
     free(text);
     mlp_ini_free(ini);
     return code;
