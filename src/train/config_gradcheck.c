@@ -18,8 +18,8 @@ typedef struct {
 } resources;
 
 static mlp_status run(resources *r, const mlp_train_config *c, size_t samples,
-                      mlp_gradcheck_tensor *report, size_t *num_tensors, size_t *samples_used,
-                      size_t *num_params, mlp_error *err) {
+                      size_t max_per_tensor, mlp_gradcheck_tensor *report, size_t *num_tensors,
+                      size_t *samples_used, size_t *num_params, mlp_error *err) {
     MLP_TRY(mlp_dataset_load(&r->data, c->train_source, err));
     if (!mlp_dataset_labels(r->data))
         return mlp_fail(err, MLP_ERR_FORMAT, "%s: training data has no labels", c->train_source);
@@ -44,7 +44,8 @@ static mlp_status run(resources *r, const mlp_train_config *c, size_t samples,
     mlp_rng_seed(&dropout, c->seed, STREAM_DROPOUT);
     MLP_TRY(mlp_net_init(r->net, &c->init, &rng, err));
     mlp_batch batch = {.x = r->x, .labels = r->labels, .n = samples};
-    MLP_TRY(mlp_gradcheck(r->net, &batch, &c->regularization, &dropout, report, err));
+    MLP_TRY(mlp_gradcheck_sample(r->net, &batch, &c->regularization, &dropout, max_per_tensor,
+                                 report, err));
     *num_tensors = 2 * spec.num_layers;
     *samples_used = samples;
     *num_params = mlp_net_num_params(r->net);
@@ -52,10 +53,12 @@ static mlp_status run(resources *r, const mlp_train_config *c, size_t samples,
 }
 
 mlp_status mlp_train_gradcheck(const mlp_train_config *config, size_t samples,
-                               mlp_gradcheck_tensor *report, size_t *num_tensors,
-                               size_t *samples_used, size_t *num_params, mlp_error *err) {
+                               size_t max_per_tensor, mlp_gradcheck_tensor *report,
+                               size_t *num_tensors, size_t *samples_used, size_t *num_params,
+                               mlp_error *err) {
     resources r = {0};
-    mlp_status s = run(&r, config, samples, report, num_tensors, samples_used, num_params, err);
+    mlp_status s = run(&r, config, samples, max_per_tensor, report, num_tensors, samples_used,
+                       num_params, err);
     mlp_dataset_free(r.data);
     mlp_transform_free(r.transform);
     mlp_net_free(r.net);

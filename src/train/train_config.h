@@ -18,19 +18,20 @@ mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets
 /* Reads every key into config. Strings (sources, init_from) are borrowed from ini, so ini must
  * outlive config; config->config_text is left NULL (the caller owns that text). Values out of
  * range or inconsistent are errors naming the key and where it was set. */
-mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config,
-                                     mlp_error *err);
+mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config, mlp_error *err);
 
 /* The network spec the config describes for `inputs` features and `outputs` classes. */
 mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inputs, size_t outputs,
                                      mlp_net_spec *spec, mlp_error *err);
 
-/* The engine's gradient check (mlp_gradcheck) on the network the config describes, initialised
- * with its seed, over the first `samples` training samples prepared as in training (transform
- * fitted on the whole training source). report has room for 2 * MLP_MAX_LAYERS entries; fills
- * *num_tensors (2 per layer), *samples_used and *num_params. */
+/* The engine's gradient check (mlp_gradcheck_sample) on the network the config describes,
+ * initialised with its seed, over the first `samples` training samples prepared as in training
+ * (transform fitted on the whole training source), checking at most max_per_tensor entries of
+ * each tensor (0: all). report has room for 2 * MLP_MAX_LAYERS entries; fills *num_tensors (2 per
+ * layer), *samples_used and *num_params. */
 mlp_status mlp_train_gradcheck(const mlp_train_config *config, size_t samples,
-                               mlp_gradcheck_tensor *report, size_t *num_tensors,
-                               size_t *samples_used, size_t *num_params, mlp_error *err);
+                               size_t max_per_tensor, mlp_gradcheck_tensor *report,
+                               size_t *num_tensors, size_t *samples_used, size_t *num_params,
+                               mlp_error *err);
 
 #endif
