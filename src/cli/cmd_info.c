@@ -5,25 +5,66 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: mlp info MODEL [--config]\n"
+    "usage: mlp info MODEL [--metadata] [--config]\n"
     "\n"
     "Prints the architecture, the parameter count, the classes, the data preparation and the\n"
     "training metadata of MODEL (a .safetensors model or checkpoint, or a run folder: its\n"
-    "last.safetensors). --config also prints the config it was trained with.\n"
+    "last.safetensors). --metadata also prints every metadata entry (training state, random\n"
+    "states, ...), --config the config it was trained with.\n"
     "Exit status: 0 done, 1 runtime error, 2 usage error.\n";
+
+/* Where training stood when the file was written (checkpoints and models written by mlp train). */
+static void print_training(const mlp_model *model) {
+    const char *step = mlp_model_metadata(model, "train.step");
+    const char *epoch = mlp_model_metadata(model, "train.epoch");
+    const char *seconds = mlp_model_metadata(model, "train.seconds");
+    const char *finished = mlp_model_metadata(model, "train.finished");
+    const char *reason = mlp_model_metadata(model, "train.stop_reason");
+    if (step && epoch && seconds) {
+        double s = strtod(seconds, NULL);
+        if (finished && strcmp(finished, "1") == 0)
+            printf("training    finished (%s) after %s epochs, %s steps, %.1f s\n",
+                   reason ? reason : "?", epoch, step, s);
+        else
+            printf("training    checkpoint in epoch %llu at step %s (%.1f s): mlp train --resume "
+                   "continues it\n",
+                   strtoull(epoch, NULL, 10) + 1, step, s);
+    }
+    const char *best = mlp_model_metadata(model, "best.epoch");
+    const char *monitor = mlp_model_metadata(model, "best.monitor");
+    const char *value = mlp_model_metadata(model, "best.value");
+    if (best && monitor && value)
+        printf("best        epoch %s, %s %.6g\n", best, monitor, strtod(value, NULL));
+}
+
+/* Every metadata entry but the network, classes and config shown elsewhere. */
+static void print_metadata(const mlp_model *model) {
+    printf("metadata\n");
+    for (size_t i = 0; i < mlp_model_metadata_count(model); i++) {
+        const char *key, *value;
+        mlp_model_metadata_at(model, i, &key, &value);
+        if (strncmp(key, "net.", 4) == 0 || strcmp(key, "prep.spec") == 0 ||
+            strcmp(key, "classes") == 0 || strcmp(key, "config") == 0)
+            continue;
+        printf("  %-37s %s\n", key, value);
+    }
+}
 
 int cmd_info(int argc, char **argv) {
     const char *arg = NULL;
-    bool show_config = false;
+    bool show_config = false, show_metadata = false;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
             fputs(usage, stdout);
             return EXIT_OK;
         } else if (strcmp(argv[i], "--config") == 0) {
             show_config = true;
+        } else if (strcmp(argv[i], "--metadata") == 0) {
+            show_metadata = true;
         } else if (argv[i][0] == '-' || arg) {
             return cli_usage("info", "unexpected argument '%s'", argv[i]);
         } else {
@@ -57,18 +98,8 @@ int cmd_info(int argc, char **argv) {
     for (size_t k = 0; k < mlp_model_num_classes(model); k++)
         printf(" %s", mlp_model_class_names(model)[k]);
     printf("\n");
-    /* Training metadata, except what is shown above and the config (shown last). */
-    bool heading = false;
-    for (size_t i = 0; i < mlp_model_metadata_count(model); i++) {
-        const char *key, *value;
-        mlp_model_metadata_at(model, i, &key, &value);
-        if (strncmp(key, "net.", 4) == 0 || strcmp(key, "prep.spec") == 0 ||
-            strcmp(key, "classes") == 0 || strcmp(key, "config") == 0)
-            continue;
-        if (!heading) printf("metadata\n");
-        heading = true;
-        printf("  %-34s %s\n", key, value);
-    }
+    print_training(model);
+    if (show_metadata) print_metadata(model);
     const char *config = mlp_model_metadata(model, "config");
     if (config && show_config) printf("config\n%s", config);
     mlp_model_free(model);
