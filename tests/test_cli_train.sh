@@ -53,13 +53,13 @@ check run_folder_files sh -c 'for f in config.ini metrics.csv last.safetensors b
 check metrics_header [ "$(head -n 1 run1/metrics.csv)" = "epoch,step,lr,batch_size,train_loss,train_accuracy,val_loss,val_accuracy,seconds" ]
 check metrics_rows [ "$(wc -l < run1/metrics.csv)" -eq 9 ]
 check summary_keys sh -c 'for k in test_accuracy test_loss best_val_accuracy best_epoch epochs_run steps train_seconds samples_per_second stop_reason seed threads; do grep -q "\"$k\"" run1/summary.json || exit 1; done'
-check summary_stop_reason grep -q '"stop_reason": *"max_epochs"' run1/summary.json
+check summary_stop_reason grep -q '"stop_reason":[[:space:]]*"max_epochs"' run1/summary.json
 check learns grep -Eq 'test accuracy (0\.[89]|1\.0)' train.out
 
 # --- --set overrides land in the effective config and in the run
 "$MLP" train blobs.ini --out run2 --quiet --set training.epochs=2 --set network.hidden=5,4 > /dev/null 2>&1
 check set_exit_0 [ $? -eq 0 ]
-check set_epochs grep -q '"epochs_run": *2' run2/summary.json
+check set_epochs grep -q '"epochs_run":[[:space:]]*2,' run2/summary.json
 check set_in_config grep -Eq '^epochs *= *2$' run2/config.ini
 check set_hidden_layers sh -c "'$MLP' info run2 | grep -q '8 -> 5 -> 4 -> 3'"
 
