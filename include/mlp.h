@@ -284,8 +284,8 @@ typedef struct mlp_dataset mlp_dataset;
  *   "letters.mat"                 .mat v5/v7.3: x=train_x, y=train_y (when present)
  *   "letters.mat,x=test_x"        .mat variable test_x; y defaults to test_y when present
  * Options (comma-separated key=value after the file names): format=idx|csv|mat, label=, header=,
- * x=, y=, samples=rows|cols (.mat orientation), shape=RxC, limit=N, classes=A+B+... (keep only
- * those labels). Formats are detected by content, not by file name. Faults are reported as
+ * x=, y=, samples=rows|cols (.mat orientation), shape=RxC, transpose=yes (images stored column
+ * by column, EMNIST), limit=N, classes=A+B+... (keep only those labels). Formats are detected by content, not by file name. Faults are reported as
  * "FILE: PLACE: FAULT" (byte offset, line:column, variable). */
 mlp_status mlp_dataset_load(mlp_dataset **dataset, const char *source, mlp_error *err);
 void mlp_dataset_free(mlp_dataset *dataset);

@@ -95,6 +95,22 @@ static void test_idx_limit_keeps_first_samples(void) {
     mlp_dataset_free(d);
 }
 
+static void test_idx_transpose_for_emnist(void) {
+    write_pair(scratch_path("img"), scratch_path("lab"), 0);
+    char source[1200];
+    snprintf(source, sizeof source, "%s,%s,transpose=yes", scratch_path("img"),
+             scratch_path("lab"));
+    mlp_dataset *d = load_ok(source);
+    CHECK(d);
+    size_t rows, cols;
+    CHECK(mlp_dataset_image_shape(d, &rows, &cols) && rows == C && cols == R);
+    for (int i = 0; i < N; i++) /* value (y, x) of the transposed image is (x, y) of the file */
+        for (int y = 0; y < C; y++)
+            for (int x = 0; x < R; x++)
+                CHECK(mlp_dataset_bytes(d)[i * R * C + y * R + x] == 10 * i + 3 * x + y);
+    mlp_dataset_free(d);
+}
+
 static void test_idx_wrong_magic(void) {
     unsigned char bad[16] = {1, 2, 8, 3};
     write_file(scratch_path("magic"), bad, sizeof bad, 0);
@@ -250,6 +266,7 @@ int main(void) {
     RUN_TEST(test_idx_round_trip_gzip);
     RUN_TEST(test_idx_float_images_without_labels);
     RUN_TEST(test_idx_limit_keeps_first_samples);
+    RUN_TEST(test_idx_transpose_for_emnist);
     RUN_TEST(test_idx_wrong_magic);
     RUN_TEST(test_idx_truncated);
     RUN_TEST(test_idx_huge_dimensions_from_tiny_header);

@@ -14,7 +14,8 @@ static void usage(FILE *out) {
           "  train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz\n"
           "  train.csv,label=label     test.csv,label=none     letters.mat,x=train_x,y=train_y\n"
           "options: format=idx|csv|mat label=NAME|INDEX|none header=yes|no|auto x=VAR y=VAR|none\n"
-          "         samples=rows|cols shape=RxC limit=N classes=A+B+...  (see docs/data.md)\n",
+          "         samples=rows|cols shape=RxC transpose=yes limit=N classes=A+B+...\n"
+          "(see docs/data.md)\n",
           out);
 }
 

@@ -1,5 +1,5 @@
 /* mlp_dataset_load: parses the source string, detects the format and runs the reader, then the
- * options every format shares (shape=, limit=, classes=). */
+ * options every format shares (shape=, transpose=, limit=, classes=). */
 #include "data/source.h"
 #include "data/dataset.h"
 #include "data/labels.h"
@@ -78,10 +78,17 @@ static mlp_status parse_option(data_source *s, const char *source, const char *k
         if (!parse_size(value, &s->limit) || s->limit == 0) goto bad;
     } else if (strcmp(key, "classes") == 0) {
         s->classes = value;
+    } else if (strcmp(key, "transpose") == 0) {
+        if (strcmp(value, "yes") == 0)
+            s->transpose = true;
+        else if (strcmp(value, "no") == 0)
+            s->transpose = false;
+        else
+            goto bad;
     } else {
         return mlp_fail(err, MLP_ERR_ARGUMENT,
                         "data source '%s': unknown option '%s' (known: format, label, header, x, "
-                        "y, samples, shape, limit, classes)",
+                        "y, samples, shape, transpose, limit, classes)",
                         source, key);
     }
     if (!*value) goto bad;
@@ -92,8 +99,8 @@ bad:
 }
 
 static bool is_option_key(const char *token, size_t length) {
-    static const char *const keys[] = {"format",  "label", "header", "x",      "y",
-                                       "samples", "shape", "limit",  "classes"};
+    static const char *const keys[] = {"format",  "label", "header", "x",       "y",
+                                       "samples", "shape", "limit",  "classes", "transpose"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (strlen(keys[i]) == length && strncmp(keys[i], token, length) == 0) return true;
     return false;
@@ -163,6 +170,30 @@ static mlp_status apply_shape(mlp_dataset *d, const data_source *s, mlp_error *e
     return MLP_OK;
 }
 
+/* Transposes every image in place (EMNIST stores them column by column), through one row of
+ * scratch: sample i's value (r, c) becomes (c, r), and the shape cols x rows. */
+static mlp_status transpose_images(mlp_dataset *d, mlp_error *err) {
+    if (!d->rows)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: transpose=yes needs images of known shape",
+                        d->source);
+    size_t size = dataset_value_size(d), bytes = d->features * size;
+    unsigned char *scratch = mlp_calloc(d->features, size, err);
+    if (!scratch) return MLP_ERR_MEMORY;
+    unsigned char *values = d->bytes ? (void *)d->bytes : (void *)d->floats;
+    for (size_t i = 0; i < d->count; i++) {
+        unsigned char *image = values + i * bytes;
+        memcpy(scratch, image, bytes);
+        for (size_t r = 0; r < d->rows; r++)
+            for (size_t c = 0; c < d->cols; c++)
+                memcpy(image + (c * d->rows + r) * size, scratch + (r * d->cols + c) * size, size);
+    }
+    free(scratch);
+    size_t rows = d->rows;
+    d->rows = d->cols;
+    d->cols = rows;
+    return MLP_OK;
+}
+
 static mlp_status load(mlp_dataset *d, data_source *s, mlp_error *err) {
     if (s->format == FORMAT_AUTO) MLP_TRY(detect(s, err));
     if (s->num_files == 2 && s->format != FORMAT_IDX)
@@ -182,6 +213,7 @@ static mlp_status load(mlp_dataset *d, data_source *s, mlp_error *err) {
     }
     MLP_TRY(apply_shape(d, s, err));
     if (s->limit) dataset_truncate(d, s->limit);
+    if (s->transpose) MLP_TRY(transpose_images(d, err));
     if (s->classes) MLP_TRY(labels_keep_classes(d, s->classes, err));
     return MLP_OK;
 }

@@ -18,6 +18,7 @@ typedef struct {
     size_t shape_rows, shape_cols;
     size_t limit;        /* 0 = all */
     const char *classes; /* NULL = all */
+    bool transpose;      /* images stored column by column (EMNIST) */
 } data_source;
 
 mlp_status data_source_parse(data_source *source, const char *text, mlp_error *err);
