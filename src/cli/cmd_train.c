@@ -59,8 +59,9 @@ static int print_keys(void) {
 }
 
 /* RUNDIR/curves.png from metrics.csv, also after an interruption or divergence; a picture that
- * cannot be drawn is a warning, not a failed run. */
-static void draw_curves(const char *run_dir) {
+ * cannot be drawn is a warning (silent after a failed run, whose metrics may be empty), not a
+ * failed run. */
+static void draw_curves(const char *run_dir, bool warn) {
     char metrics[4200], png[4200];
     snprintf(metrics, sizeof metrics, "%s/metrics.csv", run_dir);
     snprintf(png, sizeof png, "%s/curves.png", run_dir);
@@ -68,7 +69,7 @@ static void draw_curves(const char *run_dir) {
     if (stat(metrics, &st) != 0) return;
     mlp_error err = {0};
     const char *dirs[] = {run_dir};
-    if (mlp_plot_curves(dirs, 1, NULL, png, &err) != MLP_OK)
+    if (mlp_plot_curves(dirs, 1, NULL, png, &err) != MLP_OK && warn)
         fprintf(stderr, "mlp train: warning: %s not drawn: %s\n", png, err.message);
 }
 
@@ -164,7 +165,7 @@ int cmd_train(int argc, char **argv) {
         print_result(&result, run_dir);
     else
         code = cli_fail("train", &err);
-    draw_curves(run_dir);
+    draw_curves(run_dir, st == MLP_OK);
     free(text);
     mlp_ini_free(ini);
     return code;
