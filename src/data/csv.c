@@ -368,9 +368,11 @@ static mlp_status read_table(csv_reader *r, const data_source *src, csv_table *t
         d->bytes = malloc(1); /* start as bytes; grow() sizes it */
         if (!d->bytes) s = mlp_fail(err, MLP_ERR_MEMORY, "out of memory");
     }
-    /* Reserve for the rows a plain file of this size probably holds, to avoid re-growing. */
+    /* Reserve for the rows a plain file of this size probably holds, to avoid re-growing (the
+     * first data row's length is the estimate; a header's may differ a lot). */
+    size_t row_length = header && have_second ? r->line_length : first_length;
     if (s == MLP_OK && !r->st.gzip)
-        s = grow(t, (size_t)(r->st.file_size / (first_length + 1)) + 1, err);
+        s = grow(t, (size_t)(r->st.file_size / (row_length + 1)) + 1, err);
     if (s == MLP_OK && !header) s = add_row(r, t, first_line, err);
     free(first);
     size_t limit = src->limit ? src->limit : SIZE_MAX;
