@@ -109,6 +109,24 @@ static void test_csv_bad_cells(void) {
                      "'setosa' is not a number");
 }
 
+/* Many distinct labels grow the label table; past 65,536 the column is refused as a label. */
+static void test_csv_many_distinct_labels(void) {
+    const char *path = scratch_path("ids.csv");
+    FILE *f = fopen(path, "w");
+    CHECK(f);
+    fputs("label,x\n", f);
+    for (int i = 0; i < 70000; i++)
+        fprintf(f, "id%d,%d\n", i, i % 7);
+    fclose(f);
+    char source[600];
+    snprintf(source, sizeof source, "%s,limit=60000", path);
+    mlp_dataset *d = load_ok(source);
+    CHECK(d && mlp_dataset_num_classes(d) == 60000);
+    CHECK(strcmp(mlp_dataset_class_name(d, mlp_dataset_labels(d)[12345]), "id12345") == 0);
+    mlp_dataset_free(d);
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, path, "line 65538", "more than 65536 distinct labels");
+}
+
 static void test_csv_ragged_rows(void) {
     write_text(scratch_path("ragged.csv"), "label,a,b\n1,2,3\n1,2\n");
     CHECK_LOAD_FAILS(scratch_path("ragged.csv"), MLP_ERR_FORMAT, scratch_path("ragged.csv"),
@@ -184,6 +202,7 @@ int main(void) {
     RUN_TEST(test_csv_integer_labels_sorted_numerically);
     RUN_TEST(test_csv_gzip_and_limit);
     RUN_TEST(test_csv_bad_cells);
+    RUN_TEST(test_csv_many_distinct_labels);
     RUN_TEST(test_csv_ragged_rows);
     RUN_TEST(test_csv_empty_and_header_only);
     RUN_TEST(test_csv_bad_label_option);
