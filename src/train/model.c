@@ -313,7 +313,7 @@ static mlp_status spec_from(const mlp_safetensors *st, mlp_net_spec *spec, mlp_e
             spec->dropout[i] = (float)p;
         }
     }
-    spec->max_batch = 256;
+    spec->max_batch = 1; /* grown by the first batch run (batch_rows) */
     return mlp_ok(err);
 }
 
@@ -380,10 +380,36 @@ static mlp_status class_names_from(const mlp_safetensors *st, cJSON **names, mlp
     return mlp_ok(err);
 }
 
+/* Every dense tensor is present with the shape the metadata implies, so the network allocated
+ * next is no larger than the file. */
+static mlp_status check_shapes(const mlp_safetensors *st, const mlp_net_spec *spec,
+                               mlp_error *err) {
+    for (size_t i = 0; i < spec->num_layers; i++) {
+        for (int bias = 0; bias < 2; bias++) {
+            char name[64];
+            snprintf(name, sizeof name, "dense.%zu.%s", i, bias ? "bias" : "weight");
+            const mlp_tensor_view *t = mlp_safetensors_find(st, name);
+            size_t out = spec->widths[i + 1], in = spec->widths[i];
+            bool ok = t && (bias ? t->ndim == 1 && t->shape[0] == out
+                                 : t->ndim == 2 && t->shape[0] == out && t->shape[1] == in);
+            if (ok) continue;
+            char want[64];
+            if (bias)
+                snprintf(want, sizeof want, "[%zu]", out);
+            else
+                snprintf(want, sizeof want, "[%zu, %zu]", out, in);
+            return mlp_fail(err, MLP_ERR_FORMAT, "%s: tensor %s: %s, net.widths wants %s",
+                            mlp_safetensors_source(st), name, t ? "wrong shape" : "missing", want);
+        }
+    }
+    return mlp_ok(err);
+}
+
 mlp_status mlp_model_from(mlp_model **model, const mlp_safetensors *st, mlp_error *err) {
     *model = NULL;
     mlp_net_spec spec;
     MLP_TRY(spec_from(st, &spec, err));
+    MLP_TRY(check_shapes(st, &spec, err));
     mlp_net *net;
     MLP_TRY(mlp_net_new(&net, &spec, err));
     mlp_status s = mlp_net_load_weights(net, st, err);
@@ -397,6 +423,10 @@ mlp_status mlp_model_from(mlp_model **model, const mlp_safetensors *st, mlp_erro
         return s;
     }
     size_t num = names ? (size_t)cJSON_GetArraySize(names) : 0;
+    size_t outputs = spec.widths[spec.num_layers];
+    if (names && num != outputs && !(outputs == 1 && num <= 2))
+        s = mlp_fail(err, MLP_ERR_FORMAT, "%s: metadata classes: %zu class names for %zu outputs",
+                     mlp_safetensors_source(st), num, outputs);
     const char **list = num ? mlp_calloc(num, sizeof *list, err) : NULL;
     if (num && !list) s = MLP_ERR_MEMORY;
     size_t k = 0;
@@ -446,9 +476,20 @@ mlp_status mlp_model_accept(const mlp_model *model, mlp_dataset *dataset, mlp_er
 typedef mlp_status (*batch_fn)(void *ctx, mlp_net *net, const float *x, const int32_t *labels,
                                size_t first, size_t n, mlp_error *err);
 
+/* Rows per inference batch: 256, fewer for very wide networks so that the activations stay
+ * within about 16M floats. */
+static size_t batch_rows(const mlp_net *net) {
+    const mlp_net_spec *spec = mlp_net_get_spec(net);
+    size_t width = 0;
+    for (size_t i = 0; i <= spec->num_layers; i++)
+        width += spec->widths[i];
+    size_t rows = ((size_t)16 << 20) / width;
+    return rows < 1 ? 1 : rows > 256 ? 256 : rows;
+}
+
 static mlp_status for_each_batch(mlp_model *model, const mlp_dataset *dataset, bool with_labels,
                                  batch_fn fn, void *ctx, mlp_error *err) {
-    const size_t batch = 256, features = mlp_dataset_features(dataset);
+    const size_t batch = batch_rows(model->net), features = mlp_dataset_features(dataset);
     MLP_TRY(mlp_net_reserve(model->net, batch, err));
     uint32_t *indices = mlp_calloc(batch, sizeof *indices, err);
     float *x = indices ? mlp_calloc(batch * features, sizeof *x, err) : NULL;
@@ -507,7 +548,7 @@ mlp_status mlp_model_predict(mlp_model *model, const mlp_dataset *dataset, int32
 
 typedef struct {
     mlp_evaluation *ev;
-    int32_t predicted[256];
+    int32_t predicted[256]; /* batch_rows() <= 256 */
     size_t outputs;
 } evaluate_ctx;
 

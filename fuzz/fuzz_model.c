@@ -1,0 +1,25 @@
+/* libFuzzer target for model files (safetensors + mlp metadata: net.*, classes, prep.*): any
+ * bytes give either a model that predicts, or an error; never a crash, a leak or an allocation
+ * larger than the file implies. */
+#include "train/model_file.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    mlp_error err;
+    mlp_safetensors *st;
+    if (mlp_safetensors_parse(&st, data, size, "fuzz.safetensors", &err) != MLP_OK) return 0;
+    mlp_model *model;
+    if (mlp_model_from(&model, st, &err) == MLP_OK) {
+        mlp_net *net = mlp_model_net(model);
+        const mlp_net_spec *spec = mlp_net_get_spec(net);
+        float *x = calloc(spec->widths[0], sizeof *x);
+        int32_t label;
+        if (x) mlp_net_predict(net, x, 1, &label, &err);
+        free(x);
+        mlp_model_free(model);
+    }
+    mlp_safetensors_free(st);
+    return 0;
+}
