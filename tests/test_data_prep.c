@@ -52,6 +52,11 @@ static void test_transform_scale_log_standardize(void) {
             double expect = (log(raw / 255.0 + 0.1) - mean[j]) / sqrt(var[j]);
             CHECK_CLOSE(x[r * 2 + j], expect, 1e-5);
         }
+    /* The byte table path equals converting first and transforming after, bit for bit. */
+    float raw[4 * 2];
+    CHECK(mlp_dataset_gather(d, pick, 4, NULL, NULL, NULL, raw, NULL, &e) == MLP_OK);
+    mlp_transform_apply(t, raw, 4);
+    CHECK(memcmp(raw, x, sizeof x) == 0);
     /* Its tensors restore an identical transform. */
     CHECK(mlp_transform_num_tensors(t) == 4);
     mlp_transform *u;

@@ -1,5 +1,6 @@
 /* Batch assembly into the caller's buffers: gather rows (bytes -> float fused), augment, then
- * transform, with no allocation. */
+ * transform, with no allocation. Byte rows that are not augmented go through the transform's
+ * 256-entry table in the same pass. */
 #include "data/augment.h"
 #include "data/dataset.h"
 #include "data/transform.h"
@@ -28,12 +29,16 @@ mlp_status mlp_dataset_gather(const mlp_dataset *d, const uint32_t *indices, siz
                             d->source, indices[i], d->count);
     for (size_t i = 0; i < n; i++) {
         float *row = x_out + i * d->features;
+        if (labels_out) labels_out[i] = d->labels[indices[i]];
+        if (transform && d->bytes && !augment) {
+            transform_apply_bytes(transform, d->bytes + (size_t)indices[i] * d->features, row);
+            continue;
+        }
         if (augment)
             augment_sample(d, indices[i], augment, rng, row);
         else
             dataset_row_to_float(d, indices[i], row);
-        if (labels_out) labels_out[i] = d->labels[indices[i]];
+        if (transform) mlp_transform_apply(transform, row, 1);
     }
-    if (transform) mlp_transform_apply(transform, x_out, n);
     return MLP_OK;
 }

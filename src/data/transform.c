@@ -17,11 +17,14 @@ struct mlp_transform {
     float scale[2];   /* lo, hi */
     float log_offset; /* c */
     float *mean, *std;
-    float *inv_std; /* 1 / std, derived */
-    unsigned set;   /* bit per tensor that holds fitted values */
+    float *inv_std;        /* 1 / std, derived */
+    float byte_table[256]; /* scale and log of each byte value, derived */
+    unsigned set;          /* bit per tensor that holds fitted values */
 };
 
 enum { TENSOR_SCALE, TENSOR_LOG_OFFSET, TENSOR_MEAN, TENSOR_STD, NUM_TENSORS };
+static void update_byte_table(mlp_transform *t);
+
 static const char *const tensor_names[NUM_TENSORS] = {"prep.scale", "prep.log_offset", "prep.mean",
                                                       "prep.std"};
 
@@ -99,6 +102,7 @@ mlp_status mlp_transform_new(mlp_transform **transform, const mlp_transform_spec
     t->scale[1] = 1;
     t->log_offset = spec->log_offset;
     t->set = 1u << TENSOR_LOG_OFFSET; /* known from the spec */
+    update_byte_table(t);
     if (spec->standardize) {
         t->mean = mlp_calloc(features, sizeof *t->mean, err);
         t->std = mlp_calloc(features, sizeof *t->std, err);
@@ -124,24 +128,46 @@ const mlp_transform_spec *mlp_transform_get_spec(const mlp_transform *transform)
     return &transform->spec;
 }
 
-/* The steps before standardisation, on one row. */
-static void apply_scale_log(const mlp_transform *t, float *x) {
+/* The steps before standardisation, on n values. */
+static void scale_log(const mlp_transform *t, float *x, size_t n) {
     if (t->spec.scale) {
         float lo = t->scale[0], inv = 1.0f / (t->scale[1] - t->scale[0]);
-        for (size_t j = 0; j < t->features; j++)
+        for (size_t j = 0; j < n; j++)
             x[j] = (x[j] - lo) * inv;
     }
     if (t->spec.log)
-        for (size_t j = 0; j < t->features; j++)
+        for (size_t j = 0; j < n; j++)
             x[j] = logf(x[j] + t->log_offset);
+}
+
+static void apply_scale_log(const mlp_transform *t, float *x) {
+    scale_log(t, x, t->features);
+}
+
+/* Bytes take 256 values: their scaled and logged images are computed once (the same float
+ * operations, so the result is bit for bit that of the general path). */
+static void update_byte_table(mlp_transform *t) {
+    for (int v = 0; v < 256; v++)
+        t->byte_table[v] = (float)v;
+    scale_log(t, t->byte_table, 256);
+}
+
+static void standardize(const mlp_transform *t, float *x) {
+    if (t->spec.standardize)
+        for (size_t j = 0; j < t->features; j++)
+            x[j] = (x[j] - t->mean[j]) * t->inv_std[j];
+}
+
+void transform_apply_bytes(const mlp_transform *t, const uint8_t *in, float *out) {
+    for (size_t j = 0; j < t->features; j++)
+        out[j] = t->byte_table[in[j]];
+    standardize(t, out);
 }
 
 void mlp_transform_apply(const mlp_transform *t, float *x, size_t n) {
     for (size_t i = 0; i < n; i++, x += t->features) {
         apply_scale_log(t, x);
-        if (t->spec.standardize)
-            for (size_t j = 0; j < t->features; j++)
-                x[j] = (x[j] - t->mean[j]) * t->inv_std[j];
+        standardize(t, x);
     }
 }
 
@@ -204,6 +230,7 @@ mlp_status mlp_transform_fit(mlp_transform *t, const mlp_dataset *d, const uint3
     if (!row) return MLP_ERR_MEMORY;
     mlp_status s = MLP_OK;
     if (t->spec.scale) fit_scale(t, d, indices, n, row);
+    update_byte_table(t);
     if (t->spec.log) {
         float lowest = INFINITY;
         for (size_t i = 0; i < n; i++) {
@@ -286,6 +313,7 @@ mlp_status mlp_transform_set_tensor(mlp_transform *t, const char *name, const fl
                 t->inv_std[j] = 1.0f / t->std[j];
         if (id == TENSOR_LOG_OFFSET) t->spec.log_offset = values[0];
         t->set |= 1u << id;
+        update_byte_table(t);
         return MLP_OK;
     }
     return mlp_fail(err, MLP_ERR_ARGUMENT, "tensor %s: not a preparation tensor", name);
