@@ -9,6 +9,7 @@ pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
 check() { name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
+REPO=$(pwd)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mlp-cli-train-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
@@ -55,6 +56,24 @@ check metrics_rows [ "$(wc -l < run1/metrics.csv)" -eq 9 ]
 check summary_keys sh -c 'for k in test_accuracy test_loss best_val_accuracy best_epoch epochs_run steps train_seconds samples_per_second stop_reason seed threads; do grep -q "\"$k\"" run1/summary.json || exit 1; done'
 check summary_stop_reason grep -q '"stop_reason":[[:space:]]*"max_epochs"' run1/summary.json
 check learns grep -Eq 'test accuracy (0\.[89]|1\.0)' train.out
+
+# --- the checkpoint reads with the safetensors/numpy conventions (standard-library reader)
+if command -v python3 > /dev/null 2>&1; then
+    python3 "$REPO/scripts/safetensors_check.py" run1/last.safetensors > check.out 2>&1
+    check checkpoint_python_reads [ $? -eq 0 ]
+    check checkpoint_python_tensors grep -q '^dense.0.weight F32 \[16, 8\]' check.out
+    check checkpoint_python_optimizer grep -q '^optimizer.exp_avg F32 \[195\]' check.out
+else
+    echo "SKIP checkpoint_python: python3 missing"; skipped=$((skipped + 1))
+fi
+
+# --- init.from: a new run starting from given weights; a file of other shapes is refused
+"$MLP" train blobs.ini --out run7 --quiet --set init.from=run1/last.safetensors --set training.epochs=1 --set schedule.lr=1e-12 > init.out 2>&1
+check init_from_exit_0 [ $? -eq 0 ]
+check init_from_keeps_accuracy [ "$(grep '^test accuracy' init.out)" = "$(grep '^test accuracy' train.out | sed 's/, test loss.*//'), test loss $(sed -n 's/.*test loss //p' init.out)" ]
+"$MLP" train blobs.ini --out run8 --quiet --set init.from=run1/last.safetensors --set network.hidden=7 > /dev/null 2> init_bad.err
+check init_from_shape_exit_1 [ $? -eq 1 ]
+check init_from_shape_message grep -q 'dense.0.weight' init_bad.err
 
 # --- --set overrides land in the effective config and in the run
 "$MLP" train blobs.ini --out run2 --quiet --set training.epochs=2 --set network.hidden=5,4 > /dev/null 2>&1
