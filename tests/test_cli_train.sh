@@ -75,6 +75,12 @@ check init_from_keeps_accuracy [ "$(grep '^test accuracy' init.out)" = "$(grep '
 check init_from_shape_exit_1 [ $? -eq 1 ]
 check init_from_shape_message grep -q 'dense.0.weight' init_bad.err
 
+# --- progress: without a terminal, one plain line per epoch on stderr; --quiet: none
+"$MLP" train blobs.ini --out run9 --set training.epochs=3 > progress.out 2> progress.err
+check progress_epoch_lines [ "$(grep -c '^epoch [1-3]/3  step ' progress.err)" -eq 3 ]
+check progress_no_escapes sh -c "! grep -q \"$(printf '\033')\" progress.err"
+check quiet_no_progress [ ! -s train.err ]
+
 # --- --set overrides land in the effective config and in the run
 "$MLP" train blobs.ini --out run2 --quiet --set training.epochs=2 --set network.hidden=5,4 > /dev/null 2>&1
 check set_exit_0 [ $? -eq 0 ]
