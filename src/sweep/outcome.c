@@ -1,5 +1,6 @@
 #include "sweep/outcome.h"
 
+#include "io/metrics_log.h"
 #include "util/error.h"
 
 #include <cjson/cJSON.h>
@@ -106,58 +107,21 @@ static mlp_status read_summary(const char *dir, mlp_sweep_outcome *outcome, mlp_
     return status;
 }
 
-/* Index of `name` among the comma-separated fields of header (which it modifies), or -1. */
-static int column_of(char *header, const char *name) {
-    int index = 0;
-    for (char *field = header, *next; field; field = next, index++) {
-        next = strchr(field, ',');
-        if (next) *next++ = '\0';
-        field[strcspn(field, "\r\n")] = '\0';
-        if (strcmp(field, name) == 0) return index;
-    }
-    return -1;
-}
-
-/* The text of field `index` of a CSV line without quoting (metrics.csv has none), or NULL. */
-static const char *field_at(char *line, int index) {
-    char *field = line;
-    for (int i = 0; i < index && field; i++) {
-        field = strchr(field, ',');
-        if (field) field++;
-    }
-    if (!field) return NULL;
-    field[strcspn(field, ",\r\n")] = '\0';
-    return field;
-}
-
+/* val_accuracy of the last metrics.csv row that has one (NaN when none has). */
 static mlp_status read_final_val_accuracy(const char *dir, double *value, mlp_error *err) {
     char path[4096];
     snprintf(path, sizeof path, "%s/metrics.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return mlp_fail(err, MLP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    char *line = NULL;
-    size_t capacity = 0, line_number = 1;
-    int column = getline(&line, &capacity, f) > 0 ? column_of(line, "val_accuracy") : -1;
-    mlp_status status = MLP_OK;
-    if (column < 0)
-        status = mlp_fail(err, MLP_ERR_FORMAT, "%s: line 1: no column val_accuracy", path);
+    mlp_metrics_row *rows = NULL;
+    size_t count = 0;
+    MLP_TRY(mlp_metrics_read(path, &rows, &count, err));
     *value = NAN;
-    while (status == MLP_OK && getline(&line, &capacity, f) > 0) {
-        line_number++;
-        const char *field = field_at(line, column);
-        if (!field || !field[0]) continue; /* a step row without validation */
-        char *end;
-        double v = strtod(field, &end);
-        if (*end || !isfinite(v))
-            status = mlp_fail(err, MLP_ERR_FORMAT,
-                              "%s: line %zu: val_accuracy '%s' is not a "
-                              "finite number",
-                              path, line_number, field);
-        *value = v;
-    }
-    free(line);
-    fclose(f);
-    return status;
+    for (size_t i = count; i-- > 0;)
+        if (isfinite(rows[i].val_accuracy)) {
+            *value = rows[i].val_accuracy;
+            break;
+        }
+    free(rows);
+    return mlp_ok(err);
 }
 
 mlp_status mlp_sweep_read_outcome(const char *dir, mlp_sweep_outcome *outcome, mlp_error *err) {

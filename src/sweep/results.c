@@ -148,7 +148,8 @@ mlp_status mlp_sweep_results_format(const mlp_sweep_plan *plan, char **markdown,
     if (status == MLP_OK) put_header(plan->grid, md, cs);
     for (size_t i = 0; status == MLP_OK && i < plan->num_runs; i += plan->repeats) {
         for (size_t r = 0; r < plan->repeats; r++)
-            done[r] = mlp_sweep_read_outcome(plan->runs[i + r].dir, &outcomes[r], NULL) == MLP_OK;
+            done[r] = mlp_sweep_run_state_of(plan->runs[i + r].dir) == MLP_SWEEP_RUN_FINISHED &&
+                      mlp_sweep_read_outcome(plan->runs[i + r].dir, &outcomes[r], NULL) == MLP_OK;
         put_row(plan, plan->runs[i].combination, outcomes, done, values, md, cs);
     }
     free(outcomes);

@@ -7,8 +7,9 @@
 #include "mlp.h"
 #include "sweep/plan.h"
 
-/* The table as Markdown and as CSV (caller frees both). Runs whose folder has no readable
- * outcome yet are left out of the figures and counted in the "runs" column as not done. */
+/* The table as Markdown and as CSV (caller frees both). Runs that have not finished (no summary,
+ * or one of an interrupted run) or whose files cannot be read are left out of the figures and
+ * counted in the "runs" column as not done. */
 mlp_status mlp_sweep_results_format(const mlp_sweep_plan *plan, char **markdown, char **csv,
                                     mlp_error *err);
 

@@ -1,0 +1,501 @@
+/* mlp sweep: trains every combination of a grid of config values, each repeated with its own
+ * seed, as `mlp train` child processes running side by side (spread over the ranks when started
+ * by mpirun), skips runs that have finished, resumes interrupted ones, and tabulates the
+ * results. */
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "mpi/world.h"
+#include "sweep/grid.h"
+#include "sweep/outcome.h"
+#include "sweep/plan.h"
+#include "sweep/results.h"
+#include "sweep/scheduler.h"
+#include "train/train_config.h"
+#include "io/atomic_file.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char usage[] =
+    "usage: mlp sweep CONFIG.ini --out DIR [--grid SECTION.KEY=V1,V2,... ...]\n"
+    "                 [--set SECTION.KEY=VALUE ...] [--repeat N] [-j N] [--quiet]\n"
+    "\n"
+    "Trains CONFIG.ini once for every combination of the --grid values, --repeat times each,\n"
+    "as `mlp train` processes, -j at a time. Run folders: DIR/KEY=V,KEY=V/repeat-R/ (output\n"
+    "in DIR/KEY=V,KEY=V/repeat-R.log); the table: DIR/results.md and DIR/results.csv (printed\n"
+    "at the end). Repeat R has seed (config seed) + R - 1 in every combination.\n"
+    "\n"
+    "  --grid K=V1,V2      one axis of the grid (repeatable; the grid is their product);\n"
+    "                      K1+K2=A1+A2,B1+B2 changes several keys together\n"
+    "  --set K=V           a fixed override for every run (repeatable)\n"
+    "  --repeat N          runs per combination, with seeds seed .. seed+N-1 (default 1)\n"
+    "  -j, --jobs N        runs at the same time (default: the cores); each run gets\n"
+    "                      cores / N OpenBLAS threads unless the config sets threads\n"
+    "  --out DIR           the sweep folder (required)\n"
+    "  --quiet             no progress lines\n"
+    "\n"
+    "Running the same command again skips finished runs (summary.json present) and resumes\n"
+    "interrupted ones (Ctrl-C stops every run cleanly). Under `mpirun -np N mlp sweep ...` run\n"
+    "i goes to rank i mod N and rank 0 gathers the results. Exit status: 0 every run finished,\n"
+    "1 some run failed or was interrupted, 2 usage error (bad arguments, grid or config).\n";
+
+typedef struct {
+    const char *config, *out;
+    char **grids, **sets;
+    size_t num_grids, num_sets;
+    size_t repeats, jobs;
+    bool quiet;
+} sweep_args;
+
+/* A count option's value: a whole number from 1 to 100000. */
+static int parse_count(const char *option, const char *value, size_t *count) {
+    char *end;
+    unsigned long n = strtoul(value, &end, 10);
+    if (*end || !value[0] || value[0] == '-' || n < 1 || n > 100000)
+        return cli_usage("sweep", "%s '%s': expected a whole number from 1 to 100000", option,
+                         value);
+    *count = n;
+    return EXIT_OK;
+}
+
+/* EXIT_OK, a usage error's exit code, or -1 after --help. */
+static int parse_args(int argc, char **argv, sweep_args *a) {
+    int code = EXIT_OK;
+    for (int i = 1; i < argc && code == EXIT_OK; i++) {
+        bool missing = false;
+        const char *v;
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return -1;
+        } else if ((v = cli_option(argc, argv, &i, "--grid", &missing))) {
+            a->grids[a->num_grids++] = (char *)v;
+        } else if ((v = cli_option(argc, argv, &i, "--set", &missing))) {
+            a->sets[a->num_sets++] = (char *)v;
+        } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
+            a->out = v;
+        } else if ((v = cli_option(argc, argv, &i, "--repeat", &missing))) {
+            code = parse_count("--repeat", v, &a->repeats);
+        } else if ((v = cli_option(argc, argv, &i, "--jobs", &missing)) ||
+                   (v = cli_option(argc, argv, &i, "-j", &missing))) {
+            code = parse_count("-j", v, &a->jobs);
+        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+            a->quiet = true;
+        } else if (missing) {
+            code = cli_usage("sweep", "%s needs a value", argv[i]);
+        } else if (argv[i][0] == '-') {
+            code = cli_usage("sweep", "unknown option '%s'", argv[i]);
+        } else if (!a->config) {
+            a->config = argv[i];
+        } else {
+            code = cli_usage("sweep", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (code == EXIT_OK && !a->config) code = cli_usage("sweep", "a config file is required");
+    if (code == EXIT_OK && !a->out) code = cli_usage("sweep", "--out DIR is required");
+    return code;
+}
+
+/* A growing NULL-terminated list of owned strings (an argv or a list of settings). */
+typedef struct {
+    char **items;
+    size_t count, capacity;
+    bool failed; /* out of memory at some push */
+} string_list;
+
+static void list_push(string_list *list, const char *text) {
+    if (list->failed) return;
+    if (list->count + 2 > list->capacity) {
+        size_t capacity = list->capacity ? 2 * list->capacity : 16;
+        char **items = realloc(list->items, capacity * sizeof *items);
+        if (!items) {
+            list->failed = true;
+            return;
+        }
+        list->items = items;
+        list->capacity = capacity;
+    }
+    char *copy = strdup(text);
+    if (!copy) list->failed = true;
+    list->items[list->count++] = copy;
+    list->items[list->count] = NULL;
+}
+
+static void list_free(string_list *list) {
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+    *list = (string_list){0};
+}
+
+/* The fixed --set overrides followed by a combination's grid settings, as "key=value". */
+static void combination_settings(const sweep_args *a, const mlp_sweep_grid *grid,
+                                 size_t combination, string_list *settings) {
+    for (size_t i = 0; i < a->num_sets; i++)
+        list_push(settings, a->sets[i]);
+    for (size_t k = 0; k < mlp_sweep_grid_num_keys(grid); k++) {
+        char setting[4096];
+        snprintf(setting, sizeof setting, "%s=%s", mlp_sweep_grid_key(grid, k),
+                 mlp_sweep_grid_value(grid, combination, k));
+        list_push(settings, setting);
+    }
+}
+
+/* Loads and checks every combination's config as `mlp train` will, so that a misspelt key or
+ * a value out of range stops the sweep before anything runs. Gives the config's seed (of the
+ * first combination) and whether the config or --set fixes the thread count. */
+static int check_configs(const sweep_args *a, const mlp_sweep_grid *grid, uint64_t *seed,
+                         bool *threads_given) {
+    size_t combinations = mlp_sweep_grid_num_combinations(grid);
+    int code = EXIT_OK;
+    for (size_t c = 0; c < combinations && code == EXIT_OK; c++) {
+        string_list settings = {0};
+        combination_settings(a, grid, c, &settings);
+        mlp_error err = {0};
+        mlp_ini *ini = NULL;
+        mlp_train_config config;
+        mlp_status st = MLP_ERR_MEMORY;
+        if (settings.failed)
+            snprintf(err.message, sizeof err.message, "out of memory");
+        else
+            st = mlp_train_ini_load(&ini, a->config, settings.items, settings.count, &err);
+        if (st == MLP_OK) st = mlp_train_config_from_ini(ini, &config, &err);
+        if (st == MLP_OK && c == 0) {
+            *seed = config.seed;
+            *threads_given = mlp_ini_is_set(ini, "threads");
+        }
+        if (st != MLP_OK) {
+            char *name = NULL;
+            mlp_sweep_grid_name(grid, c, &name, NULL);
+            code = st == MLP_ERR_IO || st == MLP_ERR_MEMORY
+                       ? cli_fail("sweep", &err)
+                       : cli_usage("sweep", "combination %s: %s", name ? name : "?", err.message);
+            free(name);
+        }
+        mlp_ini_free(ini);
+        list_free(&settings);
+    }
+    return code;
+}
+
+/* The command line of one run: a new `mlp train` or a `--resume`. */
+static void run_argv(const char *program, const sweep_args *a, const mlp_sweep_plan *plan,
+                     const mlp_sweep_run *run, bool resume, size_t threads, string_list *argv) {
+    list_push(argv, program);
+    list_push(argv, "train");
+    if (resume) {
+        list_push(argv, "--resume");
+        list_push(argv, run->dir);
+        list_push(argv, "--quiet");
+        return;
+    }
+    list_push(argv, a->config);
+    list_push(argv, "--quiet");
+    string_list settings = {0};
+    combination_settings(a, plan->grid, run->combination, &settings);
+    char setting[64];
+    if (!mlp_sweep_grid_has_key(plan->grid, "seed")) {
+        snprintf(setting, sizeof setting, "seed=%llu", (unsigned long long)run->seed);
+        list_push(&settings, setting);
+    }
+    if (threads) {
+        snprintf(setting, sizeof setting, "threads=%zu", threads);
+        list_push(&settings, setting);
+    }
+    for (size_t i = 0; i < settings.count; i++) {
+        list_push(argv, "--set");
+        list_push(argv, settings.items[i]);
+    }
+    argv->failed |= settings.failed;
+    list_free(&settings);
+    list_push(argv, "--out");
+    list_push(argv, run->dir);
+}
+
+/* This process's environment without the variables of an MPI launcher: a child `mlp train`
+ * must run alone, not try to join the job its parent rank belongs to. */
+static void child_environment(string_list *env) {
+    static const char *const launcher_prefixes[] = {"OMPI_", "PMIX_", "PMI_", NULL};
+    for (char **e = environ; *e; e++) {
+        bool launcher = false;
+        for (const char *const *p = launcher_prefixes; *p && !launcher; p++)
+            launcher = strncmp(*e, *p, strlen(*p)) == 0;
+        if (!launcher) list_push(env, *e);
+    }
+}
+
+/* What the progress callbacks need: the runs this rank launches, by job index. */
+typedef struct {
+    const mlp_sweep_plan *plan;
+    const size_t *job_run; /* job index -> run index */
+    size_t num_jobs, ended;
+    int rank, size;
+    bool quiet;
+} progress_context;
+
+static void print_prefix(const progress_context *p) {
+    if (p->size > 1) fprintf(stderr, "[rank %d] ", p->rank);
+}
+
+static void on_run_start(void *context, size_t job) {
+    const progress_context *p = context;
+    if (p->quiet) return;
+    const mlp_sweep_run *run = &p->plan->runs[p->job_run[job]];
+    print_prefix(p);
+    fprintf(stderr, "start  %s/repeat-%zu\n", run->name, run->repeat);
+}
+
+static void on_run_end(void *context, size_t job, int status) {
+    progress_context *p = context;
+    p->ended++;
+    const mlp_sweep_run *run = &p->plan->runs[p->job_run[job]];
+    mlp_sweep_outcome o;
+    if (status != 0 && mlp_sweep_run_state_of(run->dir) == MLP_SWEEP_RUN_RESUME) {
+        print_prefix(p);
+        fprintf(stderr, "stopped %s/repeat-%zu: the same command resumes it\n", run->name,
+                run->repeat);
+    } else if (status != 0) {
+        print_prefix(p);
+        fprintf(stderr, "FAILED %s/repeat-%zu (exit status %d): see %s\n", run->name, run->repeat,
+                status, run->log_path);
+    } else if (!p->quiet && mlp_sweep_read_outcome(run->dir, &o, NULL) == MLP_OK) {
+        print_prefix(p);
+        fprintf(stderr, "[%zu/%zu] done %s/repeat-%zu: %s after %.0f epochs, %.1f s", p->ended,
+                p->num_jobs, run->name, run->repeat, o.stop_reason, o.epochs, o.seconds);
+        if (!isnan(o.best_val_accuracy))
+            fprintf(stderr, ", best val accuracy %.4f", o.best_val_accuracy);
+        if (!isnan(o.test_accuracy)) fprintf(stderr, ", test accuracy %.4f", o.test_accuracy);
+        fputc('\n', stderr);
+    }
+}
+
+/* The program to start for each run: this very executable. */
+static int own_path(char *path, size_t size) {
+    ssize_t n = readlink("/proc/self/exe", path, size - 1);
+    if (n <= 0) {
+        fprintf(stderr, "mlp sweep: cannot find the mlp executable (/proc/self/exe): %s\n",
+                strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    path[n] = '\0';
+    return EXIT_OK;
+}
+
+/* Reads a small run file into a new string ("" when missing). */
+static char *slurp(const char *dir, const char *name) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (f && out) {
+        char buffer[8192];
+        size_t n;
+        while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
+            fwrite(buffer, 1, n, out);
+    }
+    if (f) fclose(f);
+    if (out) fclose(out);
+    return text;
+}
+
+/* Under mpirun the run folders live where each rank ran them. Every rank sends the
+ * summary.json and metrics.csv of its finished runs to rank 0, which writes those it does not
+ * see in its own file system (none when DIR is shared), so its table covers every run. */
+static mlp_status gather_outcomes(mlp_world *world, const mlp_sweep_plan *plan, mlp_error *err) {
+    int rank = mlp_world_rank(world), size = mlp_world_size(world);
+    cJSON *mine = cJSON_CreateArray();
+    for (size_t i = (size_t)rank; mine && i < plan->num_runs; i += (size_t)size) {
+        const mlp_sweep_run *run = &plan->runs[i];
+        if (mlp_sweep_run_state_of(run->dir) != MLP_SWEEP_RUN_FINISHED) continue;
+        cJSON *item = cJSON_CreateObject();
+        char *summary = slurp(run->dir, "summary.json"), *metrics = slurp(run->dir, "metrics.csv");
+        cJSON_AddItemToArray(mine, item);
+        cJSON_AddNumberToObject(item, "run", (double)i);
+        cJSON_AddStringToObject(item, "summary.json", summary ? summary : "");
+        cJSON_AddStringToObject(item, "metrics.csv", metrics ? metrics : "");
+        free(summary);
+        free(metrics);
+    }
+    char *text = mine ? cJSON_PrintUnformatted(mine) : NULL;
+    cJSON_Delete(mine);
+    char **texts = NULL;
+    mlp_status st = mlp_world_gather_texts(world, text ? text : "[]", &texts, err);
+    free(text);
+    for (int r = 1; st == MLP_OK && texts && r < size; r++) {
+        cJSON *runs = cJSON_Parse(texts[r]), *item;
+        cJSON_ArrayForEach(item, runs) {
+            double index = cJSON_GetNumberValue(cJSON_GetObjectItem(item, "run"));
+            if (!(index >= 0 && index < (double)plan->num_runs)) continue;
+            const mlp_sweep_run *run = &plan->runs[(size_t)index];
+            if (mlp_sweep_run_state_of(run->dir) == MLP_SWEEP_RUN_FINISHED) continue;
+            mkdir(run->dir, 0777);
+            static const char *const files[] = {"metrics.csv", "summary.json"}; /* summary last */
+            for (int f = 0; f < 2 && st == MLP_OK; f++) {
+                char path[4200];
+                snprintf(path, sizeof path, "%s/%s", run->dir, files[f]);
+                const char *content = cJSON_GetStringValue(cJSON_GetObjectItem(item, files[f]));
+                st = mlp_atomic_write_text(path, content ? content : "", err);
+            }
+        }
+        cJSON_Delete(runs);
+    }
+    mlp_world_free_texts(world, texts);
+    return st;
+}
+
+/* Runs this rank's share of the plan: run i belongs to rank i mod size. Sets *failed to the
+ * runs that failed or were not started. */
+static int run_share(const char *program, const sweep_args *a, const mlp_sweep_plan *plan,
+                     mlp_world *world, size_t threads, size_t *failed) {
+    int rank = mlp_world_rank(world), size = mlp_world_size(world);
+    size_t share = (plan->num_runs - (size_t)rank + (size_t)size - 1) / (size_t)size;
+    mlp_job *jobs = calloc(share + 1, sizeof *jobs);
+    string_list *argvs = calloc(share + 1, sizeof *argvs);
+    size_t *job_run = calloc(share + 1, sizeof *job_run);
+    string_list env = {0};
+    child_environment(&env);
+    size_t num_jobs = 0, finished = 0, resumed = 0;
+    bool out_of_memory = !jobs || !argvs || !job_run || env.failed;
+    for (size_t i = (size_t)rank; i < plan->num_runs && !out_of_memory; i += (size_t)size) {
+        mlp_sweep_run_state state = mlp_sweep_run_state_of(plan->runs[i].dir);
+        if (state == MLP_SWEEP_RUN_FINISHED) {
+            finished++;
+            continue;
+        }
+        resumed += state == MLP_SWEEP_RUN_RESUME;
+        run_argv(program, a, plan, &plan->runs[i], state == MLP_SWEEP_RUN_RESUME, threads,
+                 &argvs[num_jobs]);
+        out_of_memory = argvs[num_jobs].failed;
+        jobs[num_jobs] = (mlp_job){argvs[num_jobs].items, plan->runs[i].log_path};
+        job_run[num_jobs++] = i;
+    }
+    int code = EXIT_OK;
+    size_t parallel = a->jobs < num_jobs ? a->jobs : num_jobs;
+    progress_context progress = {plan, job_run, num_jobs, 0, rank, size, a->quiet};
+    if (out_of_memory) {
+        fputs("mlp sweep: out of memory\n", stderr);
+        code = EXIT_RUNTIME;
+    } else if (!a->quiet) {
+        char threads_text[32] = "the config's";
+        if (threads) snprintf(threads_text, sizeof threads_text, "%zu", threads);
+        print_prefix(&progress);
+        fprintf(stderr,
+                "%zu runs: %zu finished before, %zu to resume, %zu new; %zu at a time, %s "
+                "threads each\n",
+                share, finished, resumed, num_jobs - resumed, parallel ? parallel : 1,
+                threads_text);
+    }
+    *failed = 0;
+    if (code == EXIT_OK && num_jobs > 0) {
+        static char *empty_environment[] = {NULL};
+        mlp_scheduler_options options = {
+            .parallel = parallel,
+            .envp = env.count ? env.items : empty_environment,
+            .stop = cli_catch_interrupts(),
+            .on_start = on_run_start,
+            .on_end = on_run_end,
+            .context = &progress,
+        };
+        size_t not_started = 0;
+        mlp_error err = {0};
+        if (mlp_run_jobs(jobs, num_jobs, &options, failed, &not_started, &err) != MLP_OK)
+            code = cli_fail("sweep", &err);
+        *failed += not_started;
+        if (not_started && !a->quiet)
+            fprintf(stderr,
+                    "mlp sweep: stopped with %zu runs not started; run the same command "
+                    "again to resume\n",
+                    not_started);
+    }
+    for (size_t j = 0; argvs && j < num_jobs; j++)
+        list_free(&argvs[j]);
+    list_free(&env);
+    free(argvs);
+    free(jobs);
+    free(job_run);
+    return code;
+}
+
+int cmd_sweep(int argc, char **argv) {
+    sweep_args a = {.repeats = 1};
+    a.grids = calloc((size_t)argc, sizeof *a.grids);
+    a.sets = calloc((size_t)argc, sizeof *a.sets);
+    mlp_error err = {0};
+    mlp_world *world = NULL;
+    mlp_sweep_grid *grid = NULL;
+    mlp_sweep_plan *plan = NULL;
+    int code = a.grids && a.sets ? parse_args(argc, argv, &a)
+                                 : cli_fail("sweep", &(mlp_error){MLP_ERR_MEMORY, "out of memory"});
+    if (code == EXIT_OK && mlp_world_start(&world, &argc, &argv, &err) != MLP_OK)
+        code = cli_fail("sweep", &err);
+    if (code == EXIT_OK && mlp_sweep_grid_new(&grid, &err) != MLP_OK)
+        code = cli_fail("sweep", &err);
+    for (size_t i = 0; code == EXIT_OK && i < a.num_grids; i++)
+        if (mlp_sweep_grid_add_axis(grid, a.grids[i], &err) != MLP_OK)
+            code = cli_usage("sweep", "%s", err.message);
+    if (code == EXIT_OK && a.repeats > 1 && mlp_sweep_grid_has_key(grid, "seed"))
+        code = cli_usage("sweep",
+                         "--repeat %zu with a grid over seed: the repeats would be "
+                         "identical; use one or the other",
+                         a.repeats);
+    uint64_t seed = 0;
+    bool threads_given = false;
+    if (code == EXIT_OK) code = check_configs(&a, grid, &seed, &threads_given);
+    if (code == EXIT_OK &&
+        (mlp_sweep_plan_new(&plan, grid, a.repeats, seed, a.out, &err) != MLP_OK ||
+         mlp_sweep_plan_make_dirs(plan, &err) != MLP_OK))
+        code = cli_fail("sweep", &err);
+    char program[4096];
+    if (code == EXIT_OK) code = own_path(program, sizeof program);
+
+    size_t failed = 0;
+    if (code == EXIT_OK) {
+        /* The cores of this host are shared by the ranks on it, then by the runs of each. */
+        size_t cores = mlp_available_cores() / (size_t)mlp_world_local_size(world);
+        if (cores == 0) cores = 1;
+        if (a.jobs == 0) a.jobs = cores;
+        bool threads_swept = mlp_sweep_grid_has_key(grid, "threads");
+        size_t threads = threads_given || threads_swept ? 0 : mlp_threads_per_run(cores, a.jobs);
+        code = run_share(program, &a, plan, world, threads, &failed);
+    }
+    if (world && mlp_world_size(world) > 1) {
+        /* Every rank reaches this point (the checks above give every rank the same answer). */
+        double total_failed = (double)failed + (code != EXIT_OK);
+        if (mlp_world_sum_doubles(world, &total_failed, 1, &err) != MLP_OK ||
+            (plan && gather_outcomes(world, plan, &err) != MLP_OK))
+            code = cli_fail("sweep", &err);
+        failed = (size_t)total_failed;
+    }
+    if (plan && mlp_world_rank(world) == 0) {
+        char *markdown = NULL;
+        if (mlp_sweep_write_results(plan, &markdown, &err) != MLP_OK) {
+            code = cli_fail("sweep", &err);
+        } else {
+            fputs(markdown, stdout);
+            printf("results: %s/results.md, %s/results.csv\n", plan->out_dir, plan->out_dir);
+        }
+        free(markdown);
+        if (code == EXIT_OK && failed > 0) {
+            fprintf(stderr,
+                    "mlp sweep: %zu runs did not finish (failed, stopped or not started; logs in "
+                    "%s/COMBINATION/repeat-R.log); the same command again resumes them\n",
+                    failed, plan->out_dir);
+            code = EXIT_RUNTIME;
+        }
+    }
+    mlp_sweep_plan_free(plan);
+    mlp_sweep_grid_free(grid);
+    mlp_world_finish(world);
+    free(a.grids);
+    free(a.sets);
+    return code < 0 ? EXIT_OK : code;
+}
