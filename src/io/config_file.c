@@ -1,6 +1,7 @@
 #include "io/config_file.h"
 
 #include "util/error.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -35,55 +36,6 @@ struct mlp_ini {
     const mlp_ini_schema *schema;
     ini_value *values;
 };
-
-/* ---- a growing text buffer --------------------------------------------------------------- */
-
-typedef struct {
-    char *text;
-    size_t length, capacity;
-    bool failed;
-} text_buffer;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-append(text_buffer *b, const char *format, ...) {
-    if (b->failed) return;
-    va_list args;
-    va_start(args, format);
-    va_list copy;
-    va_copy(copy, args);
-    int n = vsnprintf(NULL, 0, format, copy);
-    va_end(copy);
-    if (n < 0)
-        b->failed = true;
-    else if (b->length + (size_t)n + 1 > b->capacity) {
-        size_t capacity = 2 * (b->length + (size_t)n + 1) + 256;
-        char *bigger = realloc(b->text, capacity);
-        if (!bigger)
-            b->failed = true;
-        else {
-            b->text = bigger;
-            b->capacity = capacity;
-        }
-    }
-    if (!b->failed) {
-        vsnprintf(b->text + b->length, b->capacity - b->length, format, args);
-        b->length += (size_t)n;
-    }
-    va_end(args);
-}
-
-/* The buffer's text (caller frees), or NULL with err set if any append failed. */
-static char *finish(text_buffer *b, mlp_error *err) {
-    if (b->failed || !b->text) {
-        free(b->text);
-        mlp_fail(err, MLP_ERR_MEMORY, "out of memory writing configuration text");
-        return NULL;
-    }
-    return b->text;
-}
 
 /* ---- names ------------------------------------------------------------------------------- */
 
@@ -143,19 +95,24 @@ static size_t edit_distance(const char *a, const char *b) {
     return row[n];
 }
 
-/* The valid name nearest to "section.key"; the same key in another section counts as close. */
+/* The valid name nearest to "section.key": by the edit distance of the whole name, or of the key
+ * alone plus one for another section (so a key put in the wrong section, or misspelt there, finds
+ * its own), ties broken by the whole name's distance. */
 static void nearest_name(const mlp_ini_schema *schema, const char *section, const char *key,
                          char *out, size_t size) {
     char wanted[256], candidate[256];
     snprintf(wanted, sizeof wanted, section[0] ? "%s.%s" : "%s%s", section, key);
-    size_t best = (size_t)-1;
+    size_t best = (size_t)-1, best_whole = (size_t)-1;
     out[0] = '\0';
     for (size_t i = 0; i < schema->num_keys; i++) {
-        full_name(&schema->keys[i], candidate, sizeof candidate);
-        size_t d = edit_distance(wanted, candidate);
-        if (strcasecmp(key, schema->keys[i].key) == 0 && d > 1) d = 1;
-        if (d < best) {
+        const mlp_ini_key *k = &schema->keys[i];
+        full_name(k, candidate, sizeof candidate);
+        size_t whole = edit_distance(wanted, candidate);
+        size_t by_key = edit_distance(key, k->key) + (strcmp(section, k->section) != 0);
+        size_t d = by_key < whole ? by_key : whole;
+        if (d < best || (d == best && whole < best_whole)) {
             best = d;
+            best_whole = whole;
             snprintf(out, size, "%s", candidate);
         }
     }
@@ -753,70 +710,72 @@ static void for_each_section(const mlp_ini_schema *schema,
 
 typedef struct {
     const mlp_ini *ini;
-    text_buffer *out;
+    mlp_text *out;
 } ini_writer;
 
 static void write_ini_section(const mlp_ini_schema *schema, const char *section, void *context) {
     ini_writer *w = context;
-    if (section[0]) append(w->out, "\n[%s]\n", section);
+    if (section[0]) mlp_text_append(w->out, "\n[%s]\n", section);
     for (size_t i = 0; i < schema->num_keys; i++) {
         const mlp_ini_key *key = &schema->keys[i];
         if (strcmp(key->section, section) != 0) continue;
-        append(w->out, "# %s\n%s = %s\n", key->help, key->key, w->ini->values[i].text);
+        mlp_text_append(w->out, "# %s\n%s = %s\n", key->help, key->key, w->ini->values[i].text);
     }
 }
 
 char *mlp_ini_to_text(const mlp_ini *ini, mlp_error *err) {
-    text_buffer out = {0};
-    append(&out, "# The effective configuration: every key with its value (defaults filled in).\n");
+    mlp_text out = {0};
+    mlp_text_append(
+        &out, "# The effective configuration: every key with its value (defaults filled in).\n");
     ini_writer w = {ini, &out};
     for_each_section(ini->schema, write_ini_section, &w);
-    return finish(&out, err);
+    return mlp_text_finish(&out, err);
 }
 
 /* Writes text into a Markdown table cell: '|' escaped, nothing else changed. */
-static void append_cell(text_buffer *out, const char *text) {
+static void append_cell(mlp_text *out, const char *text) {
     for (const char *p = text; *p; p++)
-        append(out, *p == '|' ? "\\|" : "%c", *p);
+        mlp_text_append(out, *p == '|' ? "\\|" : "%c", *p);
 }
 
 static void write_markdown_section(const mlp_ini_schema *schema, const char *section,
                                    void *context) {
-    text_buffer *out = context;
+    mlp_text *out = context;
     if (section[0])
-        append(out, "\n## [%s]\n\n", section);
+        mlp_text_append(out, "\n## [%s]\n\n", section);
     else
-        append(out, "\n## Top-level keys (before any section)\n\n");
-    append(out, "| key | type | default | description |\n| --- | --- | --- | --- |\n");
+        mlp_text_append(out, "\n## Top-level keys (before any section)\n\n");
+    mlp_text_append(out, "| key | type | default | description |\n| --- | --- | --- | --- |\n");
     for (size_t i = 0; i < schema->num_keys; i++) {
         const mlp_ini_key *key = &schema->keys[i];
         if (strcmp(key->section, section) != 0) continue;
         char name[256];
         full_name(key, name, sizeof name);
-        append(out, "| `%s` | ", name);
+        mlp_text_append(out, "| `%s` | ", name);
         if (key->type == MLP_INI_ENUM) {
-            append(out, "one of");
+            mlp_text_append(out, "one of");
             for (size_t c = 0; key->choices[c]; c++)
-                append(out, "%s `%s`", c ? "," : "", key->choices[c]);
+                mlp_text_append(out, "%s `%s`", c ? "," : "", key->choices[c]);
         } else
-            append(out, "%s", type_doc_name(key->type));
-        append(out, " | ");
+            mlp_text_append(out, "%s", type_doc_name(key->type));
+        mlp_text_append(out, " | ");
         if (key->default_text[0]) {
-            append(out, "`");
+            mlp_text_append(out, "`");
             append_cell(out, key->default_text);
-            append(out, "`");
+            mlp_text_append(out, "`");
         } else
-            append(out, "(empty)");
-        append(out, " | ");
+            mlp_text_append(out, "(empty)");
+        mlp_text_append(out, " | ");
         append_cell(out, key->help);
-        append(out, " |\n");
+        mlp_text_append(out, " |\n");
     }
 }
 
 char *mlp_ini_schema_markdown(const mlp_ini_schema *schema, mlp_error *err) {
-    text_buffer out = {0};
-    append(&out, "Every key can be set in the INI file under its [section] or on the command "
-                 "line with `--set section.key=value`.\n");
+    mlp_text out = {0};
+    mlp_text_append(&out,
+                    "Every key can be set in the INI file under its [section] or on the command "
+                    "line with `--set section.key=value`.\n");
     for_each_section(schema, write_markdown_section, &out);
-    return finish(&out, err);
+    return mlp_text_finish(&out, err);
 }

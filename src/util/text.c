@@ -1,0 +1,48 @@
+#include "util/text.h"
+
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mlp_text_append(mlp_text *t, const char *format, ...) {
+    if (t->failed) return;
+    va_list args;
+    va_start(args, format);
+    va_list copy;
+    va_copy(copy, args);
+    int n = vsnprintf(NULL, 0, format, copy);
+    va_end(copy);
+    if (n < 0)
+        t->failed = true;
+    else if (t->length + (size_t)n + 1 > t->capacity) {
+        size_t capacity = 2 * (t->length + (size_t)n + 1) + 256;
+        char *bigger = realloc(t->text, capacity);
+        if (!bigger)
+            t->failed = true;
+        else {
+            t->text = bigger;
+            t->capacity = capacity;
+        }
+    }
+    if (!t->failed) {
+        vsnprintf(t->text + t->length, t->capacity - t->length, format, args);
+        t->length += (size_t)n;
+    }
+    va_end(args);
+}
+
+char *mlp_text_finish(mlp_text *t, mlp_error *err) {
+    if (!t->failed && !t->text) t->text = calloc(1, 1);
+    if (t->failed || !t->text) {
+        free(t->text);
+        *t = (mlp_text){0};
+        mlp_fail(err, MLP_ERR_MEMORY, "out of memory building text");
+        return NULL;
+    }
+    char *text = t->text;
+    *t = (mlp_text){0};
+    return text;
+}
