@@ -121,6 +121,11 @@ static void test_unknown_names_suggest_the_nearest(void) {
     /* A section without keys is still checked. */
     expect_load_error("seed = 2\n[sheduel]\n", MLP_ERR_ARGUMENT,
                       "cfg.ini:2: unknown section [sheduel]; did you mean [schedule]?");
+    /* Misspelt and in the wrong section: the key's own spelling leads. */
+    expect_load_error("[data]\nmomentun = 0.9\n", MLP_ERR_ARGUMENT,
+                      "cfg.ini:2: unknown key 'data.momentun'; did you mean 'optimizer.momentum'?");
+    expect_load_error("[network]\nkind = adam\n", MLP_ERR_ARGUMENT,
+                      "did you mean 'optimizer.kind'?");
     expect_load_error("sed = 2\n", MLP_ERR_ARGUMENT,
                       "cfg.ini:1: unknown key 'sed'; did you mean 'seed'?");
 }

@@ -2,6 +2,7 @@
 #include "io/safetensors.h"
 #include "io_test_files.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -345,6 +346,62 @@ static void test_missing_file_is_an_io_error(void) {
     CHECK(strstr(err.message, "/nonexistent/x.safetensors: cannot open"));
 }
 
+/* kill -9 while checkpoints are being written leaves a whole, loadable checkpoint: a child
+ * rewrites a 32 MB checkpoint again and again (version k holds the value k everywhere); it is
+ * killed as soon as the first version is complete, while it writes the next. */
+static void test_kill_during_checkpoint_write_leaves_previous_loadable(void) {
+    setup();
+    enum { COUNT = 8 << 20 };
+    int pipe_fds[2];
+    CHECK(pipe(pipe_fds) == 0);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(pipe_fds[0]);
+        float *values = malloc(COUNT * sizeof *values);
+        if (!values) _exit(1);
+        for (int version = 1; version < 1000; version++) {
+            for (size_t i = 0; i < COUNT; i++)
+                values[i] = (float)version;
+            mlp_safetensors *st;
+            if (mlp_safetensors_new(&st, NULL) != MLP_OK ||
+                mlp_safetensors_add(st, "dense.0.weight", MLP_DTYPE_F32, 1, (size_t[]){COUNT},
+                                    values, NULL) != MLP_OK ||
+                mlp_safetensors_set_metadata_u64(st, "version", (uint64_t)version, NULL) !=
+                    MLP_OK ||
+                mlp_safetensors_write(st, path, NULL) != MLP_OK)
+                _exit(1);
+            mlp_safetensors_free(st);
+            if (version == 1 && write(pipe_fds[1], "1", 1) != 1) _exit(1);
+        }
+        _exit(2);
+    }
+    close(pipe_fds[1]);
+    char byte;
+    CHECK(read(pipe_fds[0], &byte, 1) == 1);
+    kill(pid, SIGKILL);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    close(pipe_fds[0]);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    mlp_error err;
+    mlp_safetensors *st;
+    CHECK_MSG(mlp_safetensors_read(&st, path, &err) == MLP_OK, "%s", err.message);
+    uint64_t version;
+    CHECK(mlp_safetensors_get_metadata_u64(st, "version", &version, &err) == MLP_OK);
+    float *values = malloc(COUNT * sizeof *values);
+    CHECK(values);
+    CHECK(mlp_safetensors_get(st, "dense.0.weight", MLP_DTYPE_F32, 1, (size_t[]){COUNT}, values,
+                              &err) == MLP_OK);
+    size_t mismatches = 0;
+    for (size_t i = 0; i < COUNT; i++)
+        mismatches += values[i] != (float)version;
+    free(values);
+    mlp_safetensors_free(st);
+    CHECK(version >= 1 && mismatches == 0);
+    test_remove_dir(dir); /* also removes the killed writer's temporary */
+}
+
 int main(void) {
     RUN_TEST(test_round_trip_keeps_tensors_and_metadata);
     RUN_TEST(test_written_layout_is_aligned_and_space_padded);
@@ -358,5 +415,6 @@ int main(void) {
     RUN_TEST(test_half_precision_converts_to_float);
     RUN_TEST(test_writer_refuses_bad_tensors);
     RUN_TEST(test_missing_file_is_an_io_error);
+    RUN_TEST(test_kill_during_checkpoint_write_leaves_previous_loadable);
     return harness_finish();
 }
