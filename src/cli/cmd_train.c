@@ -2,6 +2,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "mpi/distributed.h"
 #include "train/train_config.h"
 
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: mlp train CONFIG.ini [--set SECTION.KEY=VALUE ...] [--out RUNDIR] [--quiet]\n"
@@ -147,26 +149,41 @@ int cmd_train(int argc, char **argv) {
         return code;
     }
     config.config_text = text;
-    cli_set_threads(config.threads);
+    /* Under mpirun: data-parallel training over the ranks, which share this host's cores; rank 0
+     * reports and writes the run folder (docs/scaling.md). */
+    mlp_world *world = NULL;
+    if (mlp_world_start(&world, &argc, &argv, &err) != MLP_OK) {
+        free(text);
+        mlp_ini_free(ini);
+        return cli_fail("train", &err);
+    }
+    mlp_distributed distributed = mlp_world_distributed(world);
+    bool parallel = mlp_world_size(world) > 1, root = mlp_world_rank(world) == 0;
+    long share = sysconf(_SC_NPROCESSORS_ONLN) / mlp_world_local_size(world);
+    cli_set_threads(config.threads || !parallel ? config.threads : share > 1 ? (int)share : 1);
 
     /* runs/ is made on demand for the default run folder (a failure shows up in mlp_train). */
     if (!resume && !out) (void)mkdir("runs", 0777);
     cli_progress progress;
-    cli_progress_init(&progress, quiet);
+    cli_progress_init(&progress, quiet || !root);
     mlp_train_hooks hooks = {
         .progress = cli_progress_update,
         .progress_ctx = &progress,
         .stop_requested = cli_catch_interrupts(),
+        .distributed = parallel ? &distributed : NULL,
     };
     mlp_train_result result;
     st = mlp_train(&config, run_dir, resume != NULL, &hooks, &result, &err);
     cli_progress_finish(&progress);
-    if (st == MLP_OK)
+    if (st != MLP_OK) code = cli_fail("train", &err);
+    /* A failure on one rank (not a stop all ranks agreed on) would leave the others waiting. */
+    if (st != MLP_OK && st != MLP_ERR_INTERRUPTED && st != MLP_ERR_NUMERIC && parallel)
+        mlp_world_abort(world, EXIT_RUNTIME);
+    else if (root)
         print_result(&result, run_dir);
-    else
-        code = cli_fail("train", &err);
-    draw_curves(run_dir, st == MLP_OK);
+    if (root) draw_curves(run_dir, st == MLP_OK);
     free(text);
     mlp_ini_free(ini);
+    mlp_world_finish(world);
     return code;
 }

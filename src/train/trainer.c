@@ -474,7 +474,13 @@ static void trainer_free(trainer *t) {
 /* ---- The loop ---- */
 
 static bool stop_requested(const trainer *t) {
-    return t->hooks && t->hooks->stop_requested && *t->hooks->stop_requested;
+    bool mine = t->hooks && t->hooks->stop_requested && *t->hooks->stop_requested;
+    const mlp_distributed *d = t->hooks ? t->hooks->distributed : NULL;
+    if (!d) return mine;
+    /* Ranks see a Ctrl-C at different moments but must stop at the same step (or one waits
+     * forever in the next sum): they stop when any of them was asked to. */
+    double asked = mine;
+    return d->sum_doubles(d->ctx, &asked, 1, NULL) != MLP_OK || asked > 0;
 }
 
 /* Runs epochs until the end, early stopping, divergence or interruption; *reason says which. */

@@ -1,0 +1,97 @@
+#!/bin/sh
+# MPI on this machine (`mpirun --allow-run-as-root -np 2`, shared memory only): data-parallel
+# training equals single-process training with the same global batch (to float tolerance), also
+# when interrupted and resumed; a sweep spreads its runs over the ranks and rank 0 tabulates them
+# all. Skips visibly when $MLP was built without MPI (make MPI=0) or mpirun is missing.
+set -u
+MLP=${MLP:-build/mlp}
+passed=0 failed=0 skipped=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
+names="mpi_train_equals_one_process mpi_train_resume_equals_one_process mpi_sweep_spread_over_ranks"
+if ! command -v mpirun > /dev/null 2>&1 || ! ldd "$MLP" 2>/dev/null | grep -q libmpi; then
+    for n in $names; do echo "SKIP $n (mlp built without MPI, or no mpirun: make MPI=1)"; done
+    echo "0 passed, 0 failed, 3 skipped"
+    exit 0
+fi
+T=$(mktemp -d /tmp/mlp-test-mpi-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+MPIRUN="mpirun --allow-run-as-root -np 2 --mca btl self,vader"
+
+awk 'BEGIN { srand(11); print "label,a,b,c,d";
+             for (i = 0; i < 400; i++) { a = rand(); b = rand(); c = rand(); d = rand();
+                                          printf "%d,%.4f,%.4f,%.4f,%.4f\n", (a + b > 1) + (c > 0.5), a, b, c, d } }' \
+    > "$T/train.csv"
+# Two hidden layers, Adam, shuffled every epoch, a batch size that does not split evenly and a
+# last batch of another size (300 training samples / 32): every rank takes its contiguous share.
+cat > "$T/dp.ini" <<INI
+seed = 3
+threads = 1
+[data]
+train = $T/train.csv
+validation = 0.25
+transform = none
+[network]
+hidden = 16, 8
+[optimizer]
+kind = adam
+[schedule]
+lr = 0.01
+[training]
+epochs = 6
+batch_size = 32
+INI
+
+# Columns 5 and 7 of metrics.csv (train and validation loss) and the class probabilities agree
+# within 1e-4 (float sums in another order), the predicted classes exactly.
+same_run() { # folder 1, folder 2
+    paste -d, "$1/metrics.csv" "$2/metrics.csv" | awk -F, 'NR > 1 {
+        for (c = 5; c <= 7; c += 2) { d = $c - $(c + 9); if (d < 0) d = -d; if (d > 1e-4) bad = 1 } }
+        END { exit bad }' || return 1
+    [ "$(wc -l < "$1/metrics.csv")" -eq "$(wc -l < "$2/metrics.csv")" ] || return 1
+    "$MLP" predict "$1" "$T/train.csv" --proba > "$T/p1" && "$MLP" predict "$2" "$T/train.csv" --proba > "$T/p2" || return 1
+    paste -d, "$T/p1" "$T/p2" | awk -F, 'NR > 1 { if ($2 != $7) bad = 1
+        for (c = 3; c <= 5; c++) { d = $c - $(c + 5); if (d < 0) d = -d; if (d > 1e-4) bad = 1 } }
+        END { exit bad }'
+}
+
+"$MLP" train "$T/dp.ini" --out "$T/one" --quiet > /dev/null 2>&1
+$MPIRUN "$MLP" train "$T/dp.ini" --out "$T/two" > "$T/out2" 2> "$T/err2"
+rc=$?
+if [ $rc -eq 0 ] && same_run "$T/one" "$T/two" && [ "$(grep -c 'run folder' "$T/out2")" -eq 1 ]; then
+    pass mpi_train_equals_one_process
+else
+    fail mpi_train_equals_one_process "rc=$rc: $(cat "$T/err2"; paste -d'|' "$T/one/metrics.csv" "$T/two/metrics.csv")"
+fi
+
+# Interrupted (mpirun passes SIGINT to every rank; they agree on the step) and resumed on 2 ranks.
+"$MLP" train "$T/dp.ini" --set training.epochs=150 --out "$T/long1" --quiet > /dev/null 2>&1
+$MPIRUN "$MLP" train "$T/dp.ini" --set training.epochs=150 --out "$T/long2" --quiet > "$T/out3" 2>&1 &
+pid=$!
+i=0  # wait (at most ~60 s) for a first checkpoint, then interrupt
+while [ $i -lt 1200 ] && [ ! -f "$T/long2/last.safetensors" ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT "$pid"
+wait "$pid"
+interrupted=$(grep -c '"interrupted"' "$T/long2/summary.json" 2>/dev/null)
+$MPIRUN "$MLP" train --resume "$T/long2" --quiet > "$T/out4" 2>&1
+rc=$?
+if [ "$interrupted" = 1 ] && [ $rc -eq 0 ] && same_run "$T/long1" "$T/long2"; then
+    pass mpi_train_resume_equals_one_process
+else
+    fail mpi_train_resume_equals_one_process "interrupted=$interrupted rc=$rc: $(cat "$T/out3" "$T/out4")"
+fi
+
+# A sweep of 4 runs over 2 ranks: 2 runs each, one table on rank 0.
+$MPIRUN "$MLP" sweep "$T/dp.ini" --grid schedule.lr=0.005,0.01,0.02,0.05 --out "$T/s" \
+    > "$T/out5" 2> "$T/err5"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(grep -c '| 1/1 |' "$T/s/results.md")" -eq 4 ] &&
+   grep -q '^\[rank 1\] 2 runs: 0 finished before' "$T/err5" && grep -q '^\[rank 0\] 2 runs: 0 finished before' "$T/err5" &&
+   [ "$(grep -c '^results:' "$T/out5")" -eq 1 ] && [ "$(ls "$T"/s/*/repeat-1/summary.json | wc -l)" -eq 4 ]; then
+    pass mpi_sweep_spread_over_ranks
+else
+    fail mpi_sweep_spread_over_ranks "rc=$rc: $(cat "$T/err5" "$T/out5")"
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
