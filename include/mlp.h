@@ -285,8 +285,9 @@ typedef struct mlp_dataset mlp_dataset;
  *   "letters.mat,x=test_x"        .mat variable test_x; y defaults to test_y when present
  * Options (comma-separated key=value after the file names): format=idx|csv|mat, label=, header=,
  * x=, y=, samples=rows|cols (.mat orientation), shape=RxC, transpose=yes (images stored column
- * by column, EMNIST), limit=N, classes=A+B+... (keep only those labels). Formats are detected by content, not by file name. Faults are reported as
- * "FILE: PLACE: FAULT" (byte offset, line:column, variable). */
+ * by column, EMNIST), limit=N, classes=A+B+... (keep only those labels). Formats are detected by
+ * content, not by file name. Faults are reported as "FILE: PLACE: FAULT" (byte offset, line:column,
+ * variable). */
 mlp_status mlp_dataset_load(mlp_dataset **dataset, const char *source, mlp_error *err);
 void mlp_dataset_free(mlp_dataset *dataset);
 
@@ -614,6 +615,7 @@ typedef struct {
 
     uint64_t checkpoint_every_steps; /* 0: never mid-epoch */
     size_t checkpoint_every_epochs;  /* 0: only at the end */
+    bool keep_checkpoints;           /* also keep each periodic one as step-N.safetensors */
     uint64_t log_every_steps;        /* 0: one metrics row per epoch */
     size_t eval_batch;               /* batch size for validation and test passes */
 
@@ -635,7 +637,7 @@ typedef struct {
 
 /* A snapshot for progress displays, given after every step and at the end of every epoch. */
 typedef struct {
-    size_t epoch, epochs; /* 1-based current epoch, planned epochs */
+    size_t epoch, epochs;  /* 1-based current epoch, planned epochs */
     size_t batch, batches; /* 1-based batch within the epoch, batches in the epoch */
     uint64_t step;
     size_t batch_size;
@@ -666,11 +668,12 @@ typedef struct {
 } mlp_train_result;
 
 /* Trains into run_dir (created if needed): config.ini, metrics.csv, last/best.safetensors,
- * summary.json. With resume, continues the run in run_dir from last.safetensors exactly where it
- * stopped (refused with MLP_ERR_STATE when that run has finished). A diverged run returns
- * MLP_ERR_NUMERIC, an interrupted one MLP_ERR_INTERRUPTED; both still fill result and keep the
- * last good checkpoint. */
-mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, bool resume,
+ * summary.json. resume_from NULL starts a new run; otherwise it names a checkpoint of the run in
+ * run_dir (its last.safetensors, or a kept step-N.safetensors) and the run continues exactly
+ * where that checkpoint stopped (refused with MLP_ERR_STATE when it is a finished run's). A
+ * diverged run returns MLP_ERR_NUMERIC, an interrupted one MLP_ERR_INTERRUPTED; both still fill
+ * result and keep the last good checkpoint. */
+mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const char *resume_from,
                      const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err);
 
 /* ==== Pictures =============================================================================== */

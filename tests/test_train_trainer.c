@@ -83,10 +83,18 @@ static void stop_at(void *ctx, const mlp_progress *p) {
     if (s->stop_at_step && p->step >= s->stop_at_step) s->stop = 1;
 }
 
+/* resume: continue from dir/last.safetensors. */
+static mlp_status train_from(const test_config *tc, const char *dir, const char *from, stopper *s,
+                             mlp_train_result *result, mlp_error *err) {
+    mlp_train_hooks hooks = {.progress = stop_at, .progress_ctx = s, .stop_requested = &s->stop};
+    return mlp_train(&tc->config, dir, from, &hooks, result, err);
+}
+
 static mlp_status train(const test_config *tc, const char *dir, bool resume, stopper *s,
                         mlp_train_result *result, mlp_error *err) {
-    mlp_train_hooks hooks = {.progress = stop_at, .progress_ctx = s, .stop_requested = &s->stop};
-    return mlp_train(&tc->config, dir, resume, &hooks, result, err);
+    char last[4200];
+    snprintf(last, sizeof last, "%s/last.safetensors", dir);
+    return train_from(tc, dir, resume ? last : NULL, s, result, err);
 }
 
 /* True when every tensor of a and b (weights and optimizer buffers) has the same bytes. */
@@ -120,9 +128,12 @@ static char *metrics_without_seconds(const char *dir) {
         char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
         size_t keep = len;
-        while (keep > 0 && line[keep - 1] != ',') keep--;
-        if (keep > 0) keep--; /* drop the comma too */
-        else keep = len;
+        while (keep > 0 && line[keep - 1] != ',')
+            keep--;
+        if (keep > 0)
+            keep--; /* drop the comma too */
+        else
+            keep = len;
         memmove(w, line, keep);
         w += keep;
         *w++ = '\n';
@@ -166,6 +177,30 @@ static void test_interrupt_and_resume_is_exact(void) {
     /* A finished run is not resumed. */
     CHECK(train(&tc, a, true, &again, &ra, &err) == MLP_ERR_STATE);
     CHECK(strstr(err.message, "finished") != NULL);
+    mlp_ini_free(tc.ini);
+}
+
+static void test_resume_from_a_kept_checkpoint(void) {
+    /* checkpoint.keep: step-N files; resuming from step 8 repeats the rest of the run exactly. */
+    const char *extra[] = {"checkpoint.every_steps=4", "checkpoint.keep=true"};
+    test_config tc;
+    make_config(&tc, extra, 2);
+    char dir[4096], last[4200], copy[4200], step8[4200];
+    test_make_dir(dir, sizeof dir);
+    mlp_train_result r1, r2;
+    mlp_error err;
+    stopper none = {0};
+    CHECK_MSG(train(&tc, dir, false, &none, &r1, &err) == MLP_OK, "%s", err.message);
+    snprintf(last, sizeof last, "%s/last.safetensors", dir);
+    snprintf(copy, sizeof copy, "%s/final.safetensors", dir);
+    snprintf(step8, sizeof step8, "%s/step-8.safetensors", dir);
+    size_t size;
+    char *bytes = test_read_file(last, &size);
+    CHECK(bytes && test_write_file(copy, bytes, size));
+    free(bytes);
+    CHECK_MSG(train_from(&tc, dir, step8, &none, &r2, &err) == MLP_OK, "%s", err.message);
+    CHECK(r2.steps == r1.steps && r2.test_accuracy == r1.test_accuracy);
+    CHECK(same_tensors(last, copy));
     mlp_ini_free(tc.ini);
 }
 
@@ -293,6 +328,7 @@ static void test_step_schedule_in_metrics(void) {
 
 int main(void) {
     RUN_TEST(test_interrupt_and_resume_is_exact);
+    RUN_TEST(test_resume_from_a_kept_checkpoint);
     RUN_TEST(test_learns_and_model_predicts);
     RUN_TEST(test_divergence_keeps_last_good_checkpoint);
     RUN_TEST(test_early_stopping);

@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "usage: mlp train CONFIG.ini [--set SECTION.KEY=VALUE ...] [--out RUNDIR] [--quiet]\n"
-    "       mlp train --resume RUNDIR [--quiet]\n"
+    "       mlp train --resume RUNDIR [--from CHECKPOINT] [--quiet]\n"
     "       mlp train --keys\n"
     "\n"
     "Trains the network CONFIG.ini describes (every key: docs/config.md) and writes RUNDIR\n"
@@ -24,6 +24,8 @@ static const char usage[] =
     "  --set S.K=V     override one config key (repeatable), e.g. --set schedule.lr=0.01\n"
     "  --out RUNDIR    the run folder\n"
     "  --resume RUNDIR continue an interrupted run exactly where its last checkpoint stopped\n"
+    "  --from FILE     with --resume: continue from this checkpoint of the run instead (a\n"
+    "                  step-N.safetensors kept with checkpoint.keep = true)\n"
     "  --quiet         no progress output\n"
     "  --keys          print every config key with its type, default and meaning (Markdown)\n"
     "\n"
@@ -76,7 +78,7 @@ static void draw_curves(const char *run_dir, bool warn) {
 }
 
 int cmd_train(int argc, char **argv) {
-    const char *config_path = NULL, *out = NULL, *resume = NULL;
+    const char *config_path = NULL, *out = NULL, *resume = NULL, *from = NULL;
     char **sets = calloc((size_t)argc, sizeof *sets);
     size_t num_sets = 0;
     bool quiet = false;
@@ -97,6 +99,8 @@ int cmd_train(int argc, char **argv) {
             out = v;
         } else if ((v = cli_option(argc, argv, &i, "--resume", &missing))) {
             resume = v;
+        } else if ((v = cli_option(argc, argv, &i, "--from", &missing))) {
+            from = v;
         } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
             quiet = true;
         } else if (missing) {
@@ -111,6 +115,8 @@ int cmd_train(int argc, char **argv) {
     }
     if (code == EXIT_OK && !resume && !config_path)
         code = cli_usage("train", "a config file or --resume RUNDIR is required");
+    if (code == EXIT_OK && from && !resume)
+        code = cli_usage("train", "--from FILE goes with --resume RUNDIR");
     if (code == EXIT_OK && resume && (config_path || num_sets || out))
         code = cli_usage("train", "--resume RUNDIR takes no config, --set or --out: a resumed "
                                   "run continues with its own config.ini");
@@ -119,11 +125,13 @@ int cmd_train(int argc, char **argv) {
         return code;
     }
 
-    char run_dir[4096], resume_config[4200];
+    char run_dir[4096], resume_config[4200], last[4200];
     if (resume) {
         snprintf(run_dir, sizeof run_dir, "%s", resume);
         snprintf(resume_config, sizeof resume_config, "%s/config.ini", resume);
         config_path = resume_config;
+        snprintf(last, sizeof last, "%s/last.safetensors", resume);
+        if (!from) from = last;
     } else if (out) {
         snprintf(run_dir, sizeof run_dir, "%s", out);
     } else {
@@ -173,7 +181,7 @@ int cmd_train(int argc, char **argv) {
         .distributed = parallel ? &distributed : NULL,
     };
     mlp_train_result result;
-    st = mlp_train(&config, run_dir, resume != NULL, &hooks, &result, &err);
+    st = mlp_train(&config, run_dir, from, &hooks, &result, &err);
     cli_progress_finish(&progress);
     if (st != MLP_OK) code = cli_fail("train", &err);
     /* A failure on one rank (not a stop all ranks agreed on) would leave the others waiting. */

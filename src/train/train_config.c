@@ -117,6 +117,9 @@ static const mlp_ini_key keys[] = {
 
     KEY("checkpoint", "every_epochs", INT, "1",
         "write last.safetensors every this many epochs; 0: only at the end"),
+    KEY("checkpoint", "keep", BOOL, "false",
+        "also keep every periodic checkpoint as step-N.safetensors (mlp train --resume RUNDIR "
+        "--from FILE continues from one)"),
     KEY("checkpoint", "every_steps", INT, "0",
         "also write it every this many optimizer steps (mid-epoch); 0: never"),
 
@@ -353,6 +356,7 @@ static mlp_status read_training(reader *r, mlp_train_config *c) {
 
     MLP_TRY(read_size(r, "checkpoint.every_epochs", 0, &c->checkpoint_every_epochs));
     MLP_TRY(read_u64(r, "checkpoint.every_steps", &c->checkpoint_every_steps));
+    MLP_TRY(read_bool(r, "checkpoint.keep", &c->keep_checkpoints));
     return read_u64(r, "logging.every_steps", &c->log_every_steps);
 }
 

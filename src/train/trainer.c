@@ -31,6 +31,7 @@ enum { STREAM_INIT = 1, STREAM_SPLIT, STREAM_DROPOUT, STREAM_AUGMENT, STREAM_SHU
 typedef struct {
     const mlp_train_config *cfg;
     const mlp_train_hooks *hooks;
+    const char *run_dir;
     bool writer; /* rank 0 writes the run folder */
     char last_path[PATH_MAX], best_path[PATH_MAX], metrics_path[PATH_MAX], summary_path[PATH_MAX],
         config_path[PATH_MAX];
@@ -320,6 +321,18 @@ static mlp_status save_last(trainer *t, mlp_error *err) {
     return mlp_ok(err);
 }
 
+/* A periodic checkpoint: last.safetensors, and step-N.safetensors too when they are kept. */
+static mlp_status save_periodic(trainer *t, mlp_error *err) {
+    if (t->writer && t->cfg->keep_checkpoints) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/step-%llu.safetensors", t->run_dir,
+                 (unsigned long long)t->state.step);
+        update_seconds(t);
+        MLP_TRY(mlp_checkpoint_write(path, t->model, t->optimizer, &t->state, err));
+    }
+    return save_last(t, err);
+}
+
 static mlp_status save_best(trainer *t, double value, mlp_error *err) {
     if (!t->writer) return mlp_ok(err);
     char text[64];
@@ -401,7 +414,7 @@ static mlp_status end_epoch(trainer *t, bool *stop, bool *diverged, mlp_error *e
     s->epoch_loss_sum = 0, s->epoch_correct = 0, s->epoch_seen = 0;
     if (c->checkpoint_every_epochs && s->epoch % c->checkpoint_every_epochs == 0 && !*stop &&
         s->epoch < c->epochs)
-        MLP_TRY(save_last(t, err));
+        MLP_TRY(save_periodic(t, err));
     return mlp_ok(err);
 }
 
@@ -512,7 +525,7 @@ static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
                     *reason = "diverged";
                     return mlp_ok(err);
                 }
-                MLP_TRY(save_last(t, err));
+                MLP_TRY(save_periodic(t, err));
             }
             report_progress(t, false, NAN, NAN);
         }
@@ -534,37 +547,38 @@ static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
     return mlp_ok(err);
 }
 
-static mlp_status open_run(trainer *t, const char *run_dir, bool resume, mlp_safetensors **ckpt,
-                           mlp_error *err) {
+static mlp_status open_run(trainer *t, const char *run_dir, const char *resume_from,
+                           mlp_safetensors **ckpt, mlp_error *err) {
     MLP_TRY(make_run_dir(t, run_dir, err));
-    if (!resume) return mlp_ok(err);
-    mlp_status s = mlp_safetensors_read(ckpt, t->last_path, err);
+    if (!resume_from) return mlp_ok(err);
+    mlp_status s = mlp_safetensors_read(ckpt, resume_from, err);
     if (s != MLP_OK) return s;
     const char *finished = mlp_safetensors_metadata(*ckpt, "train.finished");
     if (finished && strcmp(finished, "1") == 0) {
         const char *reason = mlp_safetensors_metadata(*ckpt, "train.stop_reason");
         const char *epoch = mlp_safetensors_metadata(*ckpt, "train.epoch");
         return mlp_fail(err, MLP_ERR_STATE,
-                        "%s: this run has finished (%s after %s epochs); there is nothing to "
+                        "%s: the run has finished (%s after %s epochs); there is nothing to "
                         "resume: start a new run, e.g. with init.from = %s",
-                        run_dir, reason ? reason : "?", epoch ? epoch : "?", t->last_path);
+                        resume_from, reason ? reason : "?", epoch ? epoch : "?", resume_from);
     }
     return mlp_ok(err);
 }
 
-mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, bool resume,
+mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const char *resume_from,
                      const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err) {
-    trainer t = {.cfg = config, .hooks = hooks};
+    trainer t = {.cfg = config, .hooks = hooks, .run_dir = run_dir};
+    bool resume = resume_from != NULL;
     t.writer = !hooks || !hooks->distributed || hooks->distributed->rank == 0;
     *result = (mlp_train_result){.best_val_accuracy = NAN, .test_loss = NAN, .test_accuracy = NAN};
     mlp_safetensors *ckpt = NULL;
-    mlp_status s = open_run(&t, run_dir, resume, &ckpt, err);
+    mlp_status s = open_run(&t, run_dir, resume_from, &ckpt, err);
     if (s == MLP_OK) s = setup_data(&t, err);
     if (s == MLP_OK) s = setup_model(&t, ckpt, err);
     mlp_safetensors_free(ckpt);
     if (s == MLP_OK && resume && t.state.position > t.num_train)
         s = mlp_fail(err, MLP_ERR_FORMAT,
-                     "%s: checkpoint position %zu beyond the %zu training samples", t.last_path,
+                     "%s: checkpoint position %zu beyond the %zu training samples", resume_from,
                      t.state.position, t.num_train);
     if (s == MLP_OK && t.writer) {
         if (resume)
