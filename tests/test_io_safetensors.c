@@ -346,6 +346,28 @@ static void test_missing_file_is_an_io_error(void) {
     CHECK(strstr(err.message, "/nonexistent/x.safetensors: cannot open"));
 }
 
+/* Files of another kind are refused from their first bytes; a directory is an I/O error. */
+static void test_read_refuses_other_files(void) {
+    setup();
+    size_t size = 1 << 20;
+    char *junk = malloc(size);
+    CHECK(junk);
+    memset(junk, 'x', size);
+    CHECK(test_write_file(path, junk, size));
+    free(junk);
+    mlp_error err;
+    mlp_safetensors *st;
+    CHECK(mlp_safetensors_read(&st, path, &err) == MLP_ERR_FORMAT);
+    CHECK_MSG(strstr(err.message, "header length 8680820740569200760 exceeds the limit"), "%s",
+              err.message);
+    CHECK(test_write_file(path, "\x02\0\0\0\0\0\0\0[]", 10));
+    CHECK(mlp_safetensors_read(&st, path, &err) == MLP_ERR_FORMAT);
+    CHECK(strstr(err.message, "byte 8: header does not start with '{'"));
+    CHECK(mlp_safetensors_read(&st, dir, &err) != MLP_OK);
+    CHECK_MSG(strstr(err.message, dir) == err.message, "%s", err.message);
+    test_remove_dir(dir);
+}
+
 /* kill -9 while checkpoints are being written leaves a whole, loadable checkpoint: a child
  * rewrites a 32 MB checkpoint again and again (version k holds the value k everywhere); it is
  * killed as soon as the first version is complete, while it writes the next. */
@@ -415,6 +437,7 @@ int main(void) {
     RUN_TEST(test_half_precision_converts_to_float);
     RUN_TEST(test_writer_refuses_bad_tensors);
     RUN_TEST(test_missing_file_is_an_io_error);
+    RUN_TEST(test_read_refuses_other_files);
     RUN_TEST(test_kill_during_checkpoint_write_leaves_previous_loadable);
     return harness_finish();
 }

@@ -481,29 +481,40 @@ static mlp_status check_layout(const mlp_safetensors *st, const unsigned char *d
     return status;
 }
 
+/* Checks the frame of a file of file_size bytes from its first min(file_size, 9) bytes: the
+ * header length fits the cap and the file, and the header starts with '{'. Reading a file
+ * checks this before reading (and allocating) the rest. */
+static mlp_status check_framing(const char *src, const unsigned char *prefix, size_t file_size,
+                                uint64_t *header_size, mlp_error *err) {
+    if (file_size < 8)
+        return mlp_fail(err, MLP_ERR_FORMAT,
+                        "%s: %zu bytes, too short for the 8-byte header length", src, file_size);
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; i--)
+        n = n << 8 | prefix[i];
+    if (n > MLP_SAFETENSORS_MAX_HEADER)
+        return mlp_fail(err, MLP_ERR_FORMAT,
+                        "%s: header length %" PRIu64 " exceeds the limit of %zu bytes", src, n,
+                        MLP_SAFETENSORS_MAX_HEADER);
+    if (n > file_size - 8)
+        return mlp_fail(err, MLP_ERR_FORMAT,
+                        "%s: header length %" PRIu64 " exceeds the %zu bytes after it (truncated "
+                        "file?)",
+                        src, n, file_size - 8);
+    if (n == 0 || prefix[8] != '{')
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s: byte 8: header does not start with '{'", src);
+    *header_size = n;
+    return MLP_OK;
+}
+
 /* Parses the header of st->bytes (size bytes) and fills st. */
 static mlp_status parse_bytes(mlp_safetensors *st, size_t size, mlp_error *err) {
     const unsigned char *bytes = st->bytes;
     const char *src = st->source;
-    if (size < 8)
-        return mlp_fail(err, MLP_ERR_FORMAT,
-                        "%s: %zu bytes, too short for the 8-byte header length", src, size);
     uint64_t header_size = 0;
-    for (int i = 7; i >= 0; i--)
-        header_size = header_size << 8 | bytes[i];
-    if (header_size > MLP_SAFETENSORS_MAX_HEADER)
-        return mlp_fail(err, MLP_ERR_FORMAT,
-                        "%s: header length %" PRIu64 " exceeds the limit of %zu bytes", src,
-                        header_size, MLP_SAFETENSORS_MAX_HEADER);
-    if (header_size > size - 8)
-        return mlp_fail(err, MLP_ERR_FORMAT,
-                        "%s: header length %" PRIu64 " exceeds the %zu bytes after it (truncated "
-                        "file?)",
-                        src, header_size, size - 8);
+    MLP_TRY(check_framing(src, bytes, size, &header_size, err));
     const char *header = (const char *)bytes + 8;
     size_t length = (size_t)header_size;
-    if (length == 0 || header[0] != '{')
-        return mlp_fail(err, MLP_ERR_FORMAT, "%s: byte 8: header does not start with '{'", src);
     /* Trailing padding must be spaces; the JSON must end exactly before it. */
     while (length > 0 && header[length - 1] == ' ')
         length--;
@@ -570,12 +581,23 @@ mlp_status mlp_safetensors_read(mlp_safetensors **st, const char *path, mlp_erro
         return mlp_fail(err, MLP_ERR_IO, "%s: cannot determine the size: %s", path,
                         strerror(errno));
     }
-    mlp_safetensors *s;
-    mlp_status status = mlp_safetensors_new(&s, err);
+    /* The frame is checked before the whole file is read, so a large file of another kind
+     * is refused without allocating its size. */
+    unsigned char prefix[9];
+    size_t prefix_size = (size_t)size < sizeof prefix ? (size_t)size : sizeof prefix;
+    uint64_t header_size = 0;
+    mlp_status status = MLP_OK;
+    if (fread(prefix, 1, prefix_size, f) != prefix_size || fseek(f, 0, SEEK_SET) != 0)
+        status = mlp_fail(err, MLP_ERR_IO, "%s: read failed: %s", path,
+                          ferror(f) ? strerror(errno) : "file shrank while reading");
+    else
+        status = check_framing(path, prefix, (size_t)size, &header_size, err);
+    mlp_safetensors *s = NULL;
+    if (status == MLP_OK) status = mlp_safetensors_new(&s, err);
     if (status == MLP_OK) {
         free(s->source);
         s->source = strdup(path);
-        s->bytes = malloc(size ? (size_t)size : 1);
+        s->bytes = malloc((size_t)size);
         if (!s->source || !s->bytes)
             status = mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory for %ld bytes", path, size);
         else if (fread(s->bytes, 1, (size_t)size, f) != (size_t)size)
