@@ -1,6 +1,6 @@
 /* The dense layers' products (core/sgemm.h) against a plain double-precision reference, for every
  * tile shape and tail the kernels have, and the same bits whatever the thread count; the worker
- * pool (core/parallel.h) runs every part exactly once. */
+ * pool (core/parallel.h) runs every chunk exactly once. */
 #include "core/parallel.h"
 #include "core/sgemm.h"
 #include "harness.h"
@@ -47,15 +47,17 @@ static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parall
         core_sgemm(t ? pools[t - 1] : NULL, ta, tb, m, n, k, a, lda, b, ldb, got[t], n);
     }
     double worst = 0;
-    for (size_t i = 0; i < m * n; i++) worst = fmax(worst, fabs((double)got[0][i] - want[i]));
+    for (size_t i = 0; i < m * n; i++)
+        worst = fmax(worst, fabs((double)got[0][i] - want[i]));
     bool same = memcmp(got[0], got[1], m * n * sizeof(float)) == 0 &&
                 memcmp(got[0], got[2], m * n * sizeof(float)) == 0;
     free(a);
     free(b);
     free(want);
-    for (int t = 0; t < 3; t++) free(got[t]);
-    CHECK_MSG(worst <= 1e-5 * (double)(k + 1), "ta %d tb %d m %zu n %zu k %zu: error %g", ta, tb,
-              m, n, k, worst);
+    for (int t = 0; t < 3; t++)
+        free(got[t]);
+    CHECK_MSG(worst <= 1e-5 * (double)(k + 1), "ta %d tb %d m %zu n %zu k %zu: error %g", ta, tb, m,
+              n, k, worst);
     CHECK_MSG(same, "ta %d tb %d m %zu n %zu k %zu: threads change the result", ta, tb, m, n, k);
 }
 
@@ -91,19 +93,25 @@ static void test_both_transposed_product(void) {
     check_all_shapes(true, true);
 }
 
-static void count_part(void *arg, size_t part, size_t parts) {
+static void count_chunk(void *arg, size_t chunk, size_t chunks) {
     atomic_int *counts = arg;
-    if (parts == 4) atomic_fetch_add(&counts[part], 1);
+    if (chunks == 7) atomic_fetch_add(&counts[chunk], 1);
 }
 
-static void test_pool_runs_every_part_once(void) {
+static void test_pool_runs_every_chunk_once(void) {
     parallel_pool *pool = NULL;
-    CHECK(parallel_pool_new(&pool, 4, NULL) == MLP_OK);
-    CHECK(parallel_pool_threads(pool) == 4);
-    atomic_int counts[4] = {0};
-    for (int r = 0; r < 1000; r++) parallel_run(pool, count_part, counts);
+    CHECK(parallel_pool_new(&pool, 3, NULL) == MLP_OK);
+    CHECK(parallel_pool_threads(pool) == 3);
+    atomic_int counts[7] = {0};
+    for (int r = 0; r < 2000; r++)
+        parallel_run(pool, count_chunk, counts, 7);
     parallel_pool_free(pool);
-    for (int p = 0; p < 4; p++) CHECK_MSG(atomic_load(&counts[p]) == 1000, "part %d", p);
+    for (int c = 0; c < 7; c++)
+        CHECK_MSG(atomic_load(&counts[c]) == 2000, "chunk %d", c);
+    atomic_int alone[7] = {0};
+    parallel_run(NULL, count_chunk, alone, 7);
+    for (int c = 0; c < 7; c++)
+        CHECK(atomic_load(&alone[c]) == 1);
     mlp_error err;
     CHECK(parallel_pool_new(&pool, 0, &err) == MLP_ERR_ARGUMENT && pool == NULL);
 }
@@ -118,7 +126,7 @@ int main(void) {
     RUN_TEST(test_weight_gradient_product);
     RUN_TEST(test_input_gradient_product);
     RUN_TEST(test_both_transposed_product);
-    RUN_TEST(test_pool_runs_every_part_once);
+    RUN_TEST(test_pool_runs_every_chunk_once);
     RUN_TEST(test_reports_kernel_choice);
     return harness_finish();
 }

@@ -15,77 +15,94 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* Spin iterations (one pause each, some tens of microseconds in all) before a worker sleeps. */
+/* Spin iterations (one pause each, some microseconds in all) before a worker sleeps, and before
+ * the caller, waiting for a chunk a worker holds, yields the processor to it. */
 #define SPIN_BEFORE_SLEEP 20000
-
-typedef struct {
-    parallel_pool *pool;
-    size_t part;
-} worker_arg;
+#define SPIN_BEFORE_YIELD 2000
 
 struct parallel_pool {
     size_t threads;
     pthread_t *workers; /* threads - 1 */
-    worker_arg *args;
     size_t started;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    atomic_uint_fast64_t generation; /* bumped once per task (and to stop) */
-    atomic_size_t pending;           /* workers still running the current task */
-    atomic_size_t sleepers;          /* workers waiting on `wake` */
+    /* The task in progress: generation in the high 32 bits, the next unclaimed chunk in the low
+     * 32. A chunk is claimed by compare-and-swap, so a worker still holding an old generation
+     * can never claim a chunk of a newer task. */
+    _Atomic uint64_t ticket;
+    atomic_size_t done;     /* chunks of the current task finished */
+    atomic_size_t sleepers; /* workers waiting on `wake` */
     atomic_bool stop;
-    parallel_task task; /* written before generation is bumped, read after it is seen */
-    void *arg;
+    /* Written by the caller before it publishes a generation; read by workers after. */
+    _Atomic(parallel_task) task;
+    _Atomic(void *) arg;
+    atomic_size_t chunks;
 };
 
-/* Waits for the generation to move past `seen`: spin first, then sleep. */
-static uint_fast64_t wait_for_task(parallel_pool *pool, uint_fast64_t seen) {
+/* Claims and runs chunks of the task of generation `generation` until none is left. */
+static void run_chunks(parallel_pool *pool, uint64_t generation) {
+    parallel_task task = atomic_load(&pool->task);
+    void *arg = atomic_load(&pool->arg);
+    size_t chunks = atomic_load(&pool->chunks);
+    uint64_t t = atomic_load(&pool->ticket);
+    for (;;) {
+        if (t >> 32 != generation || (t & 0xffffffffu) >= chunks) return;
+        if (!atomic_compare_exchange_weak(&pool->ticket, &t, t + 1)) continue;
+        task(arg, (size_t)(t & 0xffffffffu), chunks);
+        atomic_fetch_add_explicit(&pool->done, 1, memory_order_release);
+        t = atomic_load(&pool->ticket);
+    }
+}
+
+/* Waits for a generation other than `seen`: spin first, then sleep. */
+static uint64_t wait_for_task(parallel_pool *pool, uint64_t seen) {
     for (int i = 0; i < SPIN_BEFORE_SLEEP; i++) {
-        uint_fast64_t g = atomic_load_explicit(&pool->generation, memory_order_acquire);
+        uint64_t g = atomic_load_explicit(&pool->ticket, memory_order_acquire) >> 32;
         if (g != seen) return g;
         CPU_RELAX();
     }
     pthread_mutex_lock(&pool->lock);
     atomic_fetch_add(&pool->sleepers, 1);
-    uint_fast64_t g;
-    while ((g = atomic_load(&pool->generation)) == seen) pthread_cond_wait(&pool->wake, &pool->lock);
+    uint64_t g;
+    while ((g = atomic_load(&pool->ticket) >> 32) == seen)
+        pthread_cond_wait(&pool->wake, &pool->lock);
     atomic_fetch_sub(&pool->sleepers, 1);
     pthread_mutex_unlock(&pool->lock);
     return g;
 }
 
 static void *worker_main(void *p) {
-    worker_arg *w = p;
-    parallel_pool *pool = w->pool;
-    uint_fast64_t seen = 0;
+    parallel_pool *pool = p;
+    uint64_t seen = 0;
     for (;;) {
         seen = wait_for_task(pool, seen);
         if (atomic_load(&pool->stop)) return NULL;
-        pool->task(pool->arg, w->part, pool->threads);
-        atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_release);
+        run_chunks(pool, seen);
     }
 }
 
-/* Publishes a new generation and wakes sleeping workers. The sleepers check is sequentially
- * consistent with the worker's increment-then-check, so no wake-up is lost. */
-static void publish(parallel_pool *pool) {
-    atomic_fetch_add(&pool->generation, 1);
+/* Starts a new generation (its chunk counter at 0) and wakes sleeping workers. The sleepers check
+ * is sequentially consistent with the worker's increment-then-check, so no wake-up is lost. */
+static uint64_t publish(parallel_pool *pool) {
+    uint64_t generation = (atomic_load(&pool->ticket) >> 32) + 1;
+    atomic_store(&pool->ticket, generation << 32);
     if (atomic_load(&pool->sleepers) > 0) {
         pthread_mutex_lock(&pool->lock);
         pthread_cond_broadcast(&pool->wake);
         pthread_mutex_unlock(&pool->lock);
     }
+    return generation;
 }
 
 void parallel_pool_free(parallel_pool *pool) {
     if (!pool) return;
     atomic_store(&pool->stop, true);
     publish(pool);
-    for (size_t i = 0; i < pool->started; i++) pthread_join(pool->workers[i], NULL);
+    for (size_t i = 0; i < pool->started; i++)
+        pthread_join(pool->workers[i], NULL);
     pthread_cond_destroy(&pool->wake);
     pthread_mutex_destroy(&pool->lock);
     free(pool->workers);
-    free(pool->args);
     free(pool);
 }
 
@@ -97,19 +114,20 @@ mlp_status parallel_pool_new(parallel_pool **out, size_t threads, mlp_error *err
     pool->threads = threads;
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->wake, NULL);
-    atomic_init(&pool->generation, 0);
-    atomic_init(&pool->pending, 0);
+    atomic_init(&pool->ticket, 0);
+    atomic_init(&pool->done, 0);
     atomic_init(&pool->sleepers, 0);
     atomic_init(&pool->stop, false);
+    atomic_init(&pool->task, NULL);
+    atomic_init(&pool->arg, NULL);
+    atomic_init(&pool->chunks, 0);
     pool->workers = mlp_calloc(threads, sizeof *pool->workers, err);
-    pool->args = pool->workers ? mlp_calloc(threads, sizeof *pool->args, err) : NULL;
-    if (!pool->args) {
+    if (!pool->workers) {
         parallel_pool_free(pool);
         return MLP_ERR_MEMORY;
     }
     for (size_t i = 0; i + 1 < threads; i++) {
-        pool->args[i] = (worker_arg){pool, i + 1};
-        if (pthread_create(&pool->workers[i], NULL, worker_main, &pool->args[i]) != 0) {
+        if (pthread_create(&pool->workers[i], NULL, worker_main, pool) != 0) {
             parallel_pool_free(pool);
             return mlp_fail(err, MLP_ERR_MEMORY, "parallel pool: cannot start thread %zu of %zu",
                             i + 2, threads);
@@ -124,19 +142,22 @@ size_t parallel_pool_threads(const parallel_pool *pool) {
     return pool ? pool->threads : 1;
 }
 
-void parallel_run(parallel_pool *pool, parallel_task task, void *arg) {
-    if (!pool || pool->threads == 1) {
-        task(arg, 0, 1);
+void parallel_run(parallel_pool *pool, parallel_task task, void *arg, size_t chunks) {
+    if (!pool || pool->threads == 1 || chunks < 2) {
+        for (size_t c = 0; c < chunks; c++)
+            task(arg, c, chunks);
         return;
     }
-    pool->task = task;
-    pool->arg = arg;
-    atomic_store_explicit(&pool->pending, pool->threads - 1, memory_order_relaxed);
-    publish(pool);
-    task(arg, 0, pool->threads);
-    for (unsigned spins = 0; atomic_load_explicit(&pool->pending, memory_order_acquire) != 0;
+    atomic_store(&pool->task, task);
+    atomic_store(&pool->arg, arg);
+    atomic_store(&pool->chunks, chunks);
+    atomic_store(&pool->done, 0);
+    run_chunks(pool, publish(pool));
+    for (unsigned spins = 0; atomic_load_explicit(&pool->done, memory_order_acquire) != chunks;
          spins++) {
-        if (spins < SPIN_BEFORE_SLEEP) CPU_RELAX();
-        else sched_yield(); /* a worker was descheduled: let it run */
+        if (spins < SPIN_BEFORE_YIELD)
+            CPU_RELAX();
+        else
+            sched_yield(); /* a worker holding a chunk was descheduled: let it run */
     }
 }

@@ -42,23 +42,28 @@ TARGET INLINE void nt_tile(const int mr, const int nr, size_t k, const float *a,
                            const float *b, size_t ldb, float *c, size_t ldc) {
     __m512 acc[4][6];
     for (int i = 0; i < mr; i++)
-        for (int j = 0; j < nr; j++) acc[i][j] = _mm512_setzero_ps();
+        for (int j = 0; j < nr; j++)
+            acc[i][j] = _mm512_setzero_ps();
     size_t p = 0;
     for (; p + 16 <= k; p += 16) {
         __m512 x[4];
-        for (int i = 0; i < mr; i++) x[i] = _mm512_loadu_ps(a + i * lda + p);
+        for (int i = 0; i < mr; i++)
+            x[i] = _mm512_loadu_ps(a + i * lda + p);
         for (int j = 0; j < nr; j++) {
             __m512 w = _mm512_loadu_ps(b + j * ldb + p);
-            for (int i = 0; i < mr; i++) acc[i][j] = _mm512_fmadd_ps(x[i], w, acc[i][j]);
+            for (int i = 0; i < mr; i++)
+                acc[i][j] = _mm512_fmadd_ps(x[i], w, acc[i][j]);
         }
     }
     if (p < k) { /* the last k % 16 values, the other lanes zero */
         __mmask16 m = (__mmask16)((1u << (k - p)) - 1);
         __m512 x[4];
-        for (int i = 0; i < mr; i++) x[i] = _mm512_maskz_loadu_ps(m, a + i * lda + p);
+        for (int i = 0; i < mr; i++)
+            x[i] = _mm512_maskz_loadu_ps(m, a + i * lda + p);
         for (int j = 0; j < nr; j++) {
             __m512 w = _mm512_maskz_loadu_ps(m, b + j * ldb + p);
-            for (int i = 0; i < mr; i++) acc[i][j] = _mm512_fmadd_ps(x[i], w, acc[i][j]);
+            for (int i = 0; i < mr; i++)
+                acc[i][j] = _mm512_fmadd_ps(x[i], w, acc[i][j]);
         }
     }
     const __m512 zero = _mm512_setzero_ps();
@@ -81,7 +86,9 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
             const float *ai = a + i * lda, *bj = b + j * ldb;
             float *cij = c + i * ldc + j;
 #define NT_CASE(R, S)                                                                              \
-    case R * 8 + S: nt_tile(R, S, k, ai, lda, bj, ldb, cij, ldc); break;
+    case R * 8 + S:                                                                                \
+        nt_tile(R, S, k, ai, lda, bj, ldb, cij, ldc);                                              \
+        break;
 #define NT_CASES(R)                                                                                \
     NT_CASE(R, 1) NT_CASE(R, 2) NT_CASE(R, 3) NT_CASE(R, 4) NT_CASE(R, 5) NT_CASE(R, 6)
             switch (mr * 8 + nr) {
@@ -89,7 +96,8 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
                 NT_CASES(2)
                 NT_CASES(3)
                 NT_CASES(4)
-            default: break;
+            default:
+                break;
             }
         }
     }
@@ -99,9 +107,10 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
  * in memory, storing it on every iteration. */
 #define BC_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 #define BC_TILE(X)                                                                                 \
-    X(0, 0) X(0, 1) X(0, 2) X(0, 3) X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2)       \
-    X(2, 3) X(3, 0) X(3, 1) X(3, 2) X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1)       \
-    X(5, 2) X(5, 3)
+    X(0, 0)                                                                                        \
+    X(0, 1)                                                                                        \
+    X(0, 2) X(0, 3) X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0)        \
+        X(3, 1) X(3, 2) X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
 
 /* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last one masked by `last`. */
 TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, size_t k, const float *a,
@@ -144,7 +153,9 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
             const float *ai = a + i * a_row, *bj = b + j;
             float *cij = c + i * ldc + j;
 #define BC_CASE(R, V)                                                                              \
-    case R * 8 + V: bc_tile(R, V, last, k, ai, a_row, a_col, bj, ldb, cij, ldc); break;
+    case R * 8 + V:                                                                                \
+        bc_tile(R, V, last, k, ai, a_row, a_col, bj, ldb, cij, ldc);                               \
+        break;
 #define BC_CASES(R) BC_CASE(R, 1) BC_CASE(R, 2) BC_CASE(R, 3) BC_CASE(R, 4)
             switch (mr * 8 + nv) {
                 BC_CASES(1)
@@ -153,7 +164,8 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
                 BC_CASES(4)
                 BC_CASES(5)
                 BC_CASES(6)
-            default: break;
+            default:
+                break;
             }
         }
     }
@@ -171,8 +183,8 @@ void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float
         (void)j1;
 }
 
-void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
-                     const float *b, size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
+void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col, const float *b,
+                     size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
     (void)m, (void)k, (void)a, (void)a_row, (void)a_col, (void)b, (void)ldb, (void)c, (void)ldc,
         (void)j0, (void)j1;
 }

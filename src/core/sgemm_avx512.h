@@ -18,7 +18,7 @@ void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float
 
 /* C[i][j] = sum_k A[i a_row + k a_col] B[k ldb + j]: A element broadcast, B read along j. With
  * (a_row, a_col) = (lda, 1) this is A B; with (1, lda) it is A^T B. */
-void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
-                     const float *b, size_t ldb, float *c, size_t ldc, size_t j0, size_t j1);
+void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col, const float *b,
+                     size_t ldb, float *c, size_t ldc, size_t j0, size_t j1);
 
 #endif
