@@ -1,21 +1,20 @@
 /* A dense layer z = x W^T (+ b, added with the activation) for one real type (template, see
- * activation_impl.h). GEMM is cblas_sgemm or cblas_dgemm; transposes are BLAS flags, never
+ * activation_impl.h). GEMM(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc) computes
+ * C = op(A) op(B) (core/sgemm.h for float, cblas_dgemm for double); transposes are flags, never
  * copies. Shapes: x [n, in], W [out, in] (PyTorch's nn.Linear), z and delta [n, out]. */
 
 /* z = x W^T. */
-static void K(dense_linear)(const REAL *x, size_t n, size_t in, size_t out, const REAL *w,
-                            REAL *z) {
-    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in, (REAL)1, x, (int)in, w,
-         (int)in, (REAL)0, z, (int)out);
+static void K(dense_linear)(parallel_pool *pool, const REAL *x, size_t n, size_t in, size_t out,
+                            const REAL *w, REAL *z) {
+    GEMM(pool, false, true, n, out, in, x, in, w, in, z, out);
 }
 
 /* Given delta = dL/dz: dL/dW = delta^T x, dL/db = sum over rows of delta, and (delta_in not NULL)
  * dL/dx = delta W, the next layer down's delta before its activation derivative. */
-static void K(dense_backward)(const REAL *x, size_t n, size_t in, size_t out, const REAL *w,
-                              const REAL *delta, REAL *grad_w, REAL *restrict grad_b,
+static void K(dense_backward)(parallel_pool *pool, const REAL *x, size_t n, size_t in, size_t out,
+                              const REAL *w, const REAL *delta, REAL *grad_w, REAL *restrict grad_b,
                               REAL *delta_in) {
-    GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)out, (int)in, (int)n, (REAL)1, delta,
-         (int)out, x, (int)in, (REAL)0, grad_w, (int)in);
+    GEMM(pool, true, false, out, in, n, delta, out, x, in, grad_w, in);
     /* Rows in order: a fixed summation order, so results do not depend on threads. */
     for (size_t j = 0; j < out; j++)
         grad_b[j] = 0;
@@ -24,7 +23,5 @@ static void K(dense_backward)(const REAL *x, size_t n, size_t in, size_t out, co
         for (size_t j = 0; j < out; j++)
             grad_b[j] += row[j];
     }
-    if (delta_in)
-        GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)in, (int)out, (REAL)1, delta,
-             (int)out, w, (int)in, (REAL)0, delta_in, (int)in);
+    if (delta_in) GEMM(pool, false, false, n, in, out, delta, out, w, in, delta_in, in);
 }

@@ -5,6 +5,7 @@
 #define MLP_CORE_KERNELS_H
 
 #include "core/layout.h"
+#include "core/parallel.h"
 
 #define REAL float
 #define K(name) name##_f32

@@ -12,6 +12,7 @@ typedef struct {
     REAL *mask[MLP_MAX_LAYERS];    /* dropout scale (0 or 1/(1-p)) per unit of hidden layer i */
     REAL *dropped[MLP_MAX_LAYERS]; /* act[i] * mask[i]: layer i+1's input in training mode */
     REAL *delta[2];                /* [capacity, max_width]: dLoss/dz of two adjacent layers */
+    parallel_pool *pool;           /* threads for the products; NULL: the caller's alone */
 } K(workspace);
 
 /* (Re)allocates the batch buffers for `capacity` samples; the buffers of layers without dropout

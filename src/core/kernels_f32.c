@@ -1,9 +1,9 @@
 /* The float instantiation of the network math: the engine that trains. */
 #include "core/kernels.h"
 
+#include "core/sgemm.h"
 #include "util/error.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 #include <tgmath.h>
 
@@ -12,5 +12,5 @@
 
 #define REAL float
 #define K(name) name##_f32
-#define GEMM cblas_sgemm
+#define GEMM core_sgemm
 #include "core/kernels_impl.h"

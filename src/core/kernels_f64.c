@@ -8,7 +8,16 @@
 #include <stdlib.h>
 #include <tgmath.h>
 
+/* C = op(A) op(B) through cblas_dgemm, in the signature of core_sgemm (one thread pool unused). */
+static void dgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                  const double *a, size_t lda, const double *b, size_t ldb, double *c, size_t ldc) {
+    (void)pool;
+    cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                trans_b ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0, a, (int)lda, b,
+                (int)ldb, 0.0, c, (int)ldc);
+}
+
 #define REAL double
 #define K(name) name##_f64
-#define GEMM cblas_dgemm
+#define GEMM dgemm
 #include "core/kernels_impl.h"

@@ -1,9 +1,11 @@
 /* The public network object: spec, layout, the flat parameter and gradient arrays and the float
  * workspace, with the forward, evaluation and gradient entry points. */
 #include "core/kernels.h"
+#include "core/sgemm.h"
 
 #include "util/error.h"
 
+#include <cblas.h>
 #include <stdlib.h>
 
 struct mlp_net {
@@ -42,6 +44,7 @@ mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) 
 void mlp_net_free(mlp_net *net) {
     if (!net) return;
     workspace_release_f32(&net->ws);
+    parallel_pool_free(net->ws.pool);
     free(net->params);
     free(net->grads);
     free(net);
@@ -86,6 +89,19 @@ mlp_status mlp_net_reserve(mlp_net *net, size_t max_batch, mlp_error *err) {
     return mlp_ok(err);
 }
 
+/* Gives the network's own kernels (core/sgemm.h) as many threads as OpenBLAS has (the `threads`
+ * setting), in a pool made on first use and remade when that count changes. Without a pool they
+ * run on the caller's thread, with the same results: the split never changes the arithmetic. */
+static void match_threads(mlp_net *net) {
+    if (!core_sgemm_uses_avx512()) return; /* cblas_sgemm does the products, with its threads */
+    int threads = openblas_get_num_threads();
+    size_t want = threads > 1 ? (size_t)threads : 1;
+    if (parallel_pool_threads(net->ws.pool) == want) return;
+    parallel_pool_free(net->ws.pool);
+    net->ws.pool = NULL;
+    if (want > 1 && parallel_pool_new(&net->ws.pool, want, NULL) != MLP_OK) net->ws.pool = NULL;
+}
+
 /* Checks x and n (and the batch's targets when batch is not NULL) and grows the buffers. */
 static mlp_status prepare(mlp_net *net, const float *x, size_t n, const mlp_batch *batch,
                           const char *where, mlp_error *err) {
@@ -93,6 +109,7 @@ static mlp_status prepare(mlp_net *net, const float *x, size_t n, const mlp_batc
     if (!x) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: inputs are NULL", where);
     if (n == 0) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: empty batch", where);
     if (batch) MLP_TRY(net_check_targets(&net->spec, batch, where, err));
+    match_threads(net);
     return mlp_net_reserve(net, n, err);
 }
 

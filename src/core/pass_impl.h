@@ -64,7 +64,7 @@ const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t fi
     for (size_t i = first_layer; i < last; i++) {
         size_t width = spec->widths[i + 1];
         K(dense_linear)
-        (in, n, spec->widths[i], width, ws->params + ws->layout->weight[i], ws->act[i]);
+        (ws->pool, in, n, spec->widths[i], width, ws->params + ws->layout->weight[i], ws->act[i]);
         K(activate_rows)
         (ws->act[i], ws->params + ws->layout->bias[i], n, width, spec->activation[i], slope);
         if (training && ws->mask[i])
@@ -73,7 +73,7 @@ const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t fi
     }
     size_t k = spec->widths[last + 1];
     K(dense_linear)
-    (in, n, spec->widths[last], k, ws->params + ws->layout->weight[last], ws->act[last]);
+    (ws->pool, in, n, spec->widths[last], k, ws->params + ws->layout->weight[last], ws->act[last]);
     double loss =
         K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);
     if (loss_sum) *loss_sum = loss;
@@ -90,8 +90,8 @@ void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
         const REAL *in = i == 0 ? x : K(layer_output)(ws, i - 1, training);
         REAL *delta_in = i == 0 ? NULL : ws->delta[delta == ws->delta[0]];
         K(dense_backward)
-        (in, n, spec->widths[i], spec->widths[i + 1], ws->params + ws->layout->weight[i], delta,
-         ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in);
+        (ws->pool, in, n, spec->widths[i], spec->widths[i + 1], ws->params + ws->layout->weight[i],
+         delta, ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in);
         if (delta_in) K(activation_backward)
         (delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL, n * spec->widths[i],
          spec->activation[i - 1], (REAL)spec->leaky_relu_slope);
