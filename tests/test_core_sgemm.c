@@ -5,6 +5,7 @@
 #include "core/sgemm.h"
 #include "harness.h"
 
+#include <cblas.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -116,6 +117,50 @@ static void test_pool_runs_every_chunk_once(void) {
     CHECK(parallel_pool_new(&pool, 0, &err) == MLP_ERR_ARGUMENT && pool == NULL);
 }
 
+/* Ten SGD steps of a 784-200-100-10 network at batch 64 from one seed, with OpenBLAS (and so the
+ * network's pool) at `threads` threads; the parameters afterwards. */
+static float *train_a_little(int threads, size_t *count) {
+    openblas_set_num_threads(threads);
+    mlp_net_spec spec;
+    size_t hidden[2] = {200, 100};
+    mlp_net *net = NULL;
+    mlp_rng rng;
+    mlp_rng_seed(&rng, 7, 1);
+    mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM};
+    if (mlp_net_spec_default(&spec, 784, hidden, 2, 10, MLP_ACT_RELU, NULL) != MLP_OK ||
+        mlp_net_new(&net, &spec, NULL) != MLP_OK || mlp_net_init(net, &init, &rng, NULL) != MLP_OK)
+        return NULL;
+    float *x = random_matrix(64 * 784, 5);
+    int32_t labels[64];
+    for (int i = 0; i < 64; i++)
+        labels[i] = i % 10;
+    mlp_batch batch = {.x = x, .labels = labels, .n = 64};
+    *count = mlp_net_num_params(net);
+    float *params = mlp_net_params(net);
+    for (int step = 0; step < 10; step++) {
+        mlp_net_gradient(net, &batch, NULL, NULL, NULL);
+        const float *grads = mlp_net_grads(net);
+        for (size_t i = 0; i < *count; i++)
+            params[i] -= 0.1f * grads[i];
+    }
+    float *copy = malloc(*count * sizeof *copy);
+    memcpy(copy, params, *count * sizeof *copy);
+    free(x);
+    mlp_net_free(net);
+    return copy;
+}
+
+static void test_training_same_bits_with_one_or_two_threads(void) {
+    int before = openblas_get_num_threads();
+    size_t count = 0;
+    float *one = train_a_little(1, &count), *two = train_a_little(2, &count);
+    openblas_set_num_threads(before);
+    bool same = one && two && memcmp(one, two, count * sizeof(float)) == 0;
+    free(one);
+    free(two);
+    CHECK(same);
+}
+
 static void test_reports_kernel_choice(void) {
     if (!core_sgemm_uses_avx512()) SKIP("no AVX-512 on this CPU: the products use cblas_sgemm");
     CHECK(core_sgemm_uses_avx512());
@@ -127,6 +172,7 @@ int main(void) {
     RUN_TEST(test_input_gradient_product);
     RUN_TEST(test_both_transposed_product);
     RUN_TEST(test_pool_runs_every_chunk_once);
+    RUN_TEST(test_training_same_bits_with_one_or_two_threads);
     RUN_TEST(test_reports_kernel_choice);
     return harness_finish();
 }
