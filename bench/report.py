@@ -68,6 +68,12 @@ def main():
     out = []
     out.append(f"Machine: {machine}\n")
     out.append(f"Load average (1, 5, 15 min): {'; '.join(loads)}\n")
+    busiest = max((float(load.split()[1]) for load in loads), default=0.0)
+    if busiest > 1.0:
+        out.append(
+            f"**Warning: the 1-minute load reached {busiest:.2f}: other processes competed for "
+            "the cores during the run, and two-thread figures suffer most.**\n"
+        )
     out.append(
         "SGEMM peak (2048³ cblas_sgemm, best of 10 after a warm-up; measured at the start and "
         "at the end of the run): "
