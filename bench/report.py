@@ -84,6 +84,11 @@ def main():
         out.append(f"Skipped: {s['side']} ({s['reason']}).\n")
 
     out.append("### Training throughput (samples/s, median of the timed epochs)\n")
+    out.append(
+        "torch-t1: PyTorch with torch.set_num_threads(1) and OpenBLAS at OPENBLAS_NUM_THREADS; "
+        "torch-t2: torch.set_num_threads(2), measured on fewer samples and epochs (see the "
+        "`samples` and `epochs` fields of its RESULT lines).\n"
+    )
     out.append("| network | batch | " + " | ".join(sides) + " | best peer | mlp / best peer | target | |")
     out.append("|---|---:|" + "---:|" * len(sides) + "---|---:|---:|---|")
     verdicts = []
