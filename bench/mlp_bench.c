@@ -9,6 +9,7 @@
  * usage: mlp_bench [--hidden W[,W...]] [--batch B] [--epochs E] [--warmup W] [--limit N]
  *                  [--lr LR] [--momentum M] [--seed S] [--infer-batch B] [--data DIR] */
 #include "bench_common.h"
+#include "core/sgemm.h" /* only to report which kernels the products use */
 #include "mlp.h"
 
 #include <stdio.h>
@@ -198,10 +199,14 @@ int main(int argc, char **argv) {
     double infer_median = bench_median(infer_seconds, INFERENCE_REPEATS);
     printf("RESULT side=mlp net=%s batch=%zu samples=%zu epochs=%zu median_epoch_s=%.4f "
            "samples_per_s=%.1f infer_samples_per_s=%.1f test_accuracy=%.4f peak_rss_mib=%.1f "
-           "epoch_s=\"%s\" mlp=%s blas=%s\n",
+           "epoch_s=\"%s\" mlp=%s kernels=\"%s\" blas=%s\n",
            net_text, o.batch, train_count, o.epochs, median, (double)train_count / median,
            (double)test_count / infer_median, (double)correct / (double)test_count,
-           bench_peak_rss_mib(), epochs_text, MLP_VERSION, bench_blas_description());
+           bench_peak_rss_mib(), epochs_text, MLP_VERSION,
+           core_sgemm_uses_avx512()
+               ? "layer products: mlp's own AVX-512 kernels, as many threads as OpenBLAS has"
+               : "layer products: cblas_sgemm (this CPU has no AVX-512)",
+           bench_blas_description());
 
     free(classes);
     free(identity);

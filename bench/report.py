@@ -153,10 +153,11 @@ def main():
                    + " | ".join(fmt(value(net, batch, s, "peak_rss_mib"), 1) for s in sides) + " | "
                    + " | ".join(fmt(value(net, batch, s, "test_accuracy"), 4) for s in sides) + " |")
 
-    out.append("\n### BLAS each side used\n")
+    out.append("\n### Kernels each side used\n")
     for s in ["sgemm", *sides]:
-        blas = next((r["blas"] for r in results if r["side"] == s), None)
-        out.append(f"- {s}: {blas}")
+        r = next((r for r in results if r["side"] == s), {})
+        own = f"{r['kernels']}; " if "kernels" in r else ""
+        out.append(f"- {s}: {own}{r.get('blas')}")
 
     out.append("\n### Targets (issue 6)\n")
     out.append("| target | this run | |")
