@@ -31,7 +31,7 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SH := $(sort $(wildcard tests/test_*.sh))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
-BENCH_BIN := $(BUILD)/bench/mlp_bench $(BUILD)/bench/sgemm_peak
+BENCH_BIN := $(BUILD)/bench/mlp_bench $(BUILD)/bench/sgemm_peak $(BUILD)/bench/product_rates
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -103,6 +103,9 @@ $(BUILD)/bench/mlp_bench: $(addprefix $(BUILD)/bench/,mlp_bench.o bench_common.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/sgemm_peak: $(BUILD)/bench/sgemm_peak.o $(BUILD)/bench/bench_common.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/product_rates: $(addprefix $(BUILD)/bench/,product_rates.o bench_common.o) $(BUILD)/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 bench:

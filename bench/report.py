@@ -54,7 +54,8 @@ def main():
     if not done:
         sys.exit(f"report.py: {sys.argv[1]}: the run did not finish (no DONE line); see its end")
     sgemm = [r for r in results if r["side"] == "sgemm"]
-    training = [r for r in results if r["side"] != "sgemm"]
+    products = [r for r in results if r["side"] == "product"]
+    training = [r for r in results if r["side"] not in ("sgemm", "product")]
     peak = max(float(r["best_gflops"]) for r in sgemm)
     sides = list(dict.fromkeys(r["side"] for r in training))
     peers = [s for s in sides if s != "mlp"]
@@ -129,6 +130,17 @@ def main():
                 (f"{net} batch {batch}: mlp ≥ {fraction:.0%} of SGEMM peak", f"{got:.0%}",
                  "met" if got >= fraction else "**missed**")
             )
+
+    if products:
+        out.append("\n### The products of a 784-200 layer alone, one thread (GFLOP/s of thread "
+                   "CPU time, best of 3; bench/product_rates.c)\n")
+        out.append("| batch | product | OpenBLAS cblas_sgemm | mlp kernels | mlp / OpenBLAS |")
+        out.append("|---:|---|---:|---:|---:|")
+        for r in products:
+            blas, own = float(r["openblas_gflops"]), r.get("mlp_gflops")
+            ratio = f"{float(own) / blas:.2f}×" if own else "–"
+            out.append(f"| {r['batch']} | {r['product'].replace('_', ' ')} | {blas:.1f} | "
+                       f"{own or '–'} | {ratio} |")
 
     out.append("\n### Inference (test set, 10,000 samples in chunks of 1,000; samples/s, median of 5)\n")
     out.append("| network | trained at batch | " + " | ".join(sides) + " |")

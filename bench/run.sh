@@ -47,6 +47,8 @@ raw=$build/bench/raw.txt
     [ "$have_numpy" = 1 ] || echo "SKIP side=numpy reason=\"python3-numpy is not installed\""
     [ "$have_torch" = 1 ] || echo "SKIP side=torch reason=\"python3-torch is not installed\""
     "$build/bench/sgemm_peak" "$sgemm_n"
+    # The layer products alone, one thread, OpenBLAS against mlp's kernels (not in smoke mode).
+    [ "$smoke" = 1 ] || OPENBLAS_NUM_THREADS=1 "$build/bench/product_rates"
     for config in $configs; do
         hidden=${config%%:*} batch=${config##*:}
         args="--hidden $hidden --batch $batch $common"
