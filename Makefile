@@ -11,7 +11,9 @@ BUILD ?= build
 OPT ?= -O3 -g
 SAN ?=
 CPPFLAGS += -Iinclude -Isrc -I/usr/include/plplot -D_POSIX_C_SOURCE=200809L
-CFLAGS += -std=c11 -Wall -Wextra -Werror $(OPT) $(SAN) -MMD -MP
+# -fno-math-errno: the library never reads errno after sqrtf/expf/logf, and without it gcc cannot
+# vectorise loops that call them (Adam's update took 3x longer).
+CFLAGS += -std=c11 -Wall -Wextra -Werror -fno-math-errno $(OPT) $(SAN) -MMD -MP
 LDLIBS += -lopenblas -lmatio -lz -lcjson -linih -lplplot -lpng -lm -lpthread
 LDFLAGS += $(SAN)
 
