@@ -708,6 +708,33 @@ void mlp_plot_options_default(mlp_plot_options *options);
 mlp_status mlp_plot_curves(const char *const *run_dirs, size_t num_dirs,
                            const mlp_plot_options *options, const char *out_path, mlp_error *err);
 
+/* weights holds num_tiles rows of rows*cols floats (a dense layer's weight matrix [out, in] with
+ * in = rows*cols): tile i shows unit i's incoming weights as a rows x cols image (row-major),
+ * blue negative, white zero, red positive, with a colour bar. tile_names (NULL: unit numbers
+ * when the tiles are large enough) labels the tiles, e.g. class names for class templates. */
+mlp_status mlp_plot_weight_tiles(const float *weights, size_t num_tiles, size_t rows, size_t cols,
+                                 const char *const *tile_names, const mlp_plot_options *options,
+                                 const char *out_path, mlp_error *err);
+
+/* counts[t * num_classes + p] = samples of true class t predicted as p. Cells are coloured by
+ * their share of the true class (the row) and show their count. class_names may be NULL. */
+mlp_status mlp_plot_confusion(const uint64_t *counts, size_t num_classes,
+                              const char *const *class_names, const mlp_plot_options *options,
+                              const char *out_path, mlp_error *err);
+
+typedef struct {
+    const float *pixels; /* rows*cols values, row-major, drawn from black (min) to white (max) */
+    int32_t predicted;   /* predicted class, 0..num_classes-1 */
+    int32_t truth;       /* true class, or -1 when unknown */
+    float confidence;    /* probability of the predicted class, or NaN when unknown */
+} mlp_plot_sample;
+
+/* A grid of sample images, each captioned with its predicted and true class (and confidence);
+ * wrong predictions are framed and captioned in red, right ones captioned in green. */
+mlp_status mlp_plot_samples(const mlp_plot_sample *samples, size_t num_samples, size_t rows,
+                            size_t cols, const char *const *class_names, size_t num_classes,
+                            const mlp_plot_options *options, const char *out_path, mlp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,32 +11,32 @@
 #include <unistd.h>
 
 /* A fresh folder under /tmp; remove it with remove_tree. */
-static void make_temp_dir(char *path, size_t size) {
+static inline void make_temp_dir(char *path, size_t size) {
     snprintf(path, size, "/tmp/mlp-test-report-XXXXXX");
     CHECK(mkdtemp(path) != NULL);
 }
 
-static void remove_tree(const char *path) {
+static inline void remove_tree(const char *path) {
     char command[512];
     snprintf(command, sizeof command, "rm -rf '%s'", path);
     CHECK(system(command) == 0);
 }
 
-static void write_text(const char *path, const char *text) {
+static inline void write_text(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
     CHECK_MSG(f != NULL, "cannot create %s", path);
     fputs(text, f);
     fclose(f);
 }
 
-static bool file_exists(const char *path) {
+static inline bool file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
 }
 
 /* The PNG at path is width x height and its inner area (inside a 10% margin) is not blank: at
  * least min_colors distinct colours. */
-static void check_png(const char *path, size_t width, size_t height, size_t min_colors) {
+static inline void check_png(const char *path, size_t width, size_t height, size_t min_colors) {
     image_rgb image;
     mlp_error err;
     CHECK_MSG(image_png_read(&image, path, &err) == MLP_OK, "%s", err.message);
@@ -50,7 +50,7 @@ static void check_png(const char *path, size_t width, size_t height, size_t min_
 }
 
 /* No file starting with prefix (e.g. a left-over temporary "out.png.tmp-...") exists in dir. */
-static size_t count_files_starting(const char *dir, const char *prefix) {
+static inline size_t count_files_starting(const char *dir, const char *prefix) {
     char command[512];
     snprintf(command, sizeof command, "ls -a '%s' | grep -c '^%s' ", dir, prefix);
     FILE *p = popen(command, "r");

@@ -4,6 +4,7 @@
 #include "util/error.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* plscmap1l takes control points: positions in [0, 1] and RGB in [0, 1], interpolated linearly. */
@@ -31,54 +32,54 @@ mlp_status plot_image_new(plot_image *image, size_t rows, size_t cols, mlp_error
     size_t cells;
     image->rows = rows;
     image->cols = cols;
-    image->columns = NULL;
-    image->cells = NULL;
+    image->shade = NULL;
     if (mlp_mul_overflows(rows, cols, &cells))
         return mlp_fail(err, MLP_ERR_MEMORY, "image of %zu x %zu overflows", rows, cols);
-    image->cells = mlp_calloc(cells, sizeof *image->cells, err);
-    image->columns = mlp_calloc(cols, sizeof *image->columns, err);
-    if (!image->cells || !image->columns) {
-        plot_image_free(image);
-        return MLP_ERR_MEMORY;
-    }
-    for (size_t c = 0; c < cols; c++)
-        image->columns[c] = image->cells + c * rows;
-    return MLP_OK;
+    image->shade = mlp_calloc(cells, sizeof *image->shade, err);
+    return image->shade ? MLP_OK : MLP_ERR_MEMORY;
 }
 
 void plot_image_free(plot_image *image) {
     if (!image) return;
-    free(image->cells);
-    free(image->columns);
-    image->cells = NULL;
-    image->columns = NULL;
+    free(image->shade);
+    image->shade = NULL;
 }
 
 void plot_image_set(plot_image *image, const float *values, double scale, double lo, double hi) {
+    size_t cells = image->rows * image->cols;
+    double span = hi > lo ? hi - lo : 1;
+    for (size_t i = 0; i < cells; i++) {
+        double v = (double)values[i] * scale;
+        if (!(v >= lo)) v = lo; /* NaN too */
+        if (v > hi) v = hi;
+        image->shade[i] = (v - lo) / span;
+    }
+}
+
+/* Each cell is a filled rectangle in its cmap1 colour. Cells overlap their right and lower
+ * neighbours by a sliver so anti-aliasing leaves no seams between them. */
+void plot_image_draw(const plot_image *image, PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1) {
+    PLFLT w = (x1 - x0) / (PLFLT)image->cols, h = (y1 - y0) / (PLFLT)image->rows;
     for (size_t r = 0; r < image->rows; r++)
         for (size_t c = 0; c < image->cols; c++) {
-            double v = (double)values[r * image->cols + c] * scale;
-            if (!(v >= lo)) v = lo; /* NaN too */
-            if (v > hi) v = hi;
-            /* PLplot's y grows upwards: image row 0 goes to the top cell. */
-            image->columns[c][image->rows - 1 - r] = v;
+            PLFLT left = x0 + (PLFLT)c * w, top = y1 - (PLFLT)r * h;
+            PLFLT right = c + 1 < image->cols ? left + 1.03 * w : x1;
+            PLFLT bottom = r + 1 < image->rows ? top - 1.03 * h : y0;
+            PLFLT x[4] = {left, right, right, left}, y[4] = {top, top, bottom, bottom};
+            plcol1(image->shade[r * image->cols + c]);
+            plfill(4, x, y);
         }
 }
 
-void plot_image_draw(const plot_image *image, PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1, PLFLT lo,
-                     PLFLT hi) {
-    plimagefr((PLFLT_MATRIX)image->columns, (PLINT)image->cols, (PLINT)image->rows, x0, x1, y0, y1,
-              lo, hi, lo, hi, NULL, NULL);
-}
-
 void plot_colorbar(PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1, PLFLT lo, PLFLT hi, const char *label) {
-    enum { STEPS = 256 };
-    PLFLT cells[STEPS], *columns[1] = {cells};
+    enum { STEPS = 128 };
+    PLFLT shade[STEPS];
     for (int i = 0; i < STEPS; i++)
-        cells[i] = lo + (hi - lo) * i / (STEPS - 1);
+        shade[i] = (PLFLT)(STEPS - 1 - i) / (STEPS - 1); /* top: hi */
+    plot_image bar = {STEPS, 1, shade};
     plvpor(x0, x1, y0, y1);
     plwind(0, 1, lo, hi);
-    plimagefr((PLFLT_MATRIX)columns, 1, STEPS, 0, 1, lo, hi, lo, hi, lo, hi, NULL, NULL);
+    plot_image_draw(&bar, 0, 1, lo, hi);
     plcol0(PLOT_INK);
     plot_text_size(0.85);
     plbox("bc", 0, 0, "bcmstv", 0, 0);
@@ -99,13 +100,31 @@ void plot_page_title(const char *title) {
     plot_text_size(1.0);
 }
 
-size_t plot_grid_columns(size_t n, double tile_w, double tile_h, double area_w, double area_h) {
-    size_t best = 1;
-    double best_side = 0;
-    for (size_t c = 1; c <= n; c++) {
+plot_grid plot_grid_fit(size_t n, size_t columns, double aspect_w, double aspect_h, double area_w,
+                        double area_h) {
+    plot_grid best = {1, n, 0, 0};
+    double best_scale = -1;
+    size_t first = columns ? columns : 1, last = columns ? columns : n;
+    for (size_t c = first; c <= last; c++) {
         size_t r = (n + c - 1) / c;
-        double side = fmin(area_w / (c * tile_w), area_h / (r * tile_h));
-        if (side > best_side) best_side = side, best = c;
+        double scale = fmin(area_w / ((double)c * aspect_w), area_h / ((double)r * aspect_h));
+        if (scale > best_scale) {
+            best_scale = scale;
+            best = (plot_grid){c, r, scale * aspect_w, scale * aspect_h};
+        }
     }
     return best;
+}
+
+void plot_pixel_viewport(size_t page_w, size_t page_h, PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1,
+                         double *w, double *h) {
+    *w = (x1 - x0) * (double)page_w;
+    *h = (y1 - y0) * (double)page_h;
+    plvpor(x0, x1, y0, y1);
+    plwind(0, *w, 0, *h);
+}
+
+void plot_frame(PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1) {
+    PLFLT x[5] = {x0, x1, x1, x0, x0}, y[5] = {y0, y0, y1, y1, y0};
+    plline(5, x, y);
 }

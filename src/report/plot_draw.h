@@ -13,23 +13,22 @@ void plot_cmap_diverging(void);
 void plot_cmap_gray(void);
 void plot_cmap_sequential(void);
 
-/* A rows x cols image in the column-major layout plimagefr wants, row 0 drawn on top. Allocate
- * before plot_begin so no drawing step can fail. */
+/* A rows x cols image as shades in [0, 1] of colour map 1, row-major, row 0 drawn on top.
+ * Allocate before plot_begin so no drawing step can fail. */
 typedef struct {
-    PLFLT *cells;
-    PLFLT **columns;
     size_t rows, cols;
+    PLFLT *shade;
 } plot_image;
 
 mlp_status plot_image_new(plot_image *image, size_t rows, size_t cols, mlp_error *err);
 void plot_image_free(plot_image *image);
 
-/* Copies rows*cols row-major values, multiplied by scale and clamped to [lo, hi]. */
+/* Sets the shades from rows*cols row-major values: value * scale, clamped to [lo, hi], mapped
+ * linearly onto [0, 1] (NaN counts as lo). */
 void plot_image_set(plot_image *image, const float *values, double scale, double lo, double hi);
 
-/* Draws the image over the world rectangle [x0, x1] x [y0, y1], mapping lo..hi onto cmap1. */
-void plot_image_draw(const plot_image *image, PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1, PLFLT lo,
-                     PLFLT hi);
+/* Draws the image over the world rectangle [x0, x1] x [y0, y1]. */
+void plot_image_draw(const plot_image *image, PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1);
 
 /* A vertical colour bar in the viewport [x0, x1] x [y0, y1] (normalised page coordinates) from
  * lo to hi with ticks and a label on its right. Leaves that viewport active. */
@@ -41,8 +40,23 @@ void plot_text_size(double relative);
 /* The title of the page, centred at its top. */
 void plot_page_title(const char *title);
 
-/* The number of grid columns, 1..n, that makes n tiles of aspect tile_w:tile_h largest in an
- * area of aspect area_w:area_h. */
-size_t plot_grid_columns(size_t n, double tile_w, double tile_h, double area_w, double area_h);
+/* A grid of n equal cells: `columns` x `rows` cells of cell_w x cell_h pixels each. */
+typedef struct {
+    size_t columns, rows;
+    double cell_w, cell_h;
+} plot_grid;
+
+/* Fits n cells of aspect aspect_w:aspect_h into area_w x area_h pixels, as large as they can be;
+ * with columns 0 the number of columns is chosen to make them largest. */
+plot_grid plot_grid_fit(size_t n, size_t columns, double aspect_w, double aspect_h, double area_w,
+                        double area_h);
+
+/* Sets the viewport to the normalised page rectangle [x0, x1] x [y0, y1] with world coordinates
+ * in pixels, origin at its bottom left; returns its size in pixels through w and h. */
+void plot_pixel_viewport(size_t page_w, size_t page_h, PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1,
+                         double *w, double *h);
+
+/* A rectangle outline in world coordinates. */
+void plot_frame(PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1);
 
 #endif

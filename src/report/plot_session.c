@@ -149,14 +149,6 @@ mlp_status plot_end(plot_session *session, mlp_error *err) {
     return status;
 }
 
-void plot_cancel(plot_session *session) {
-    plend1();
-    plsabort(NULL);
-    pthread_mutex_unlock(&plot_lock);
-    unlink(session->temp_path);
-    free_paths(session);
-}
-
 void mlp_plot_options_default(mlp_plot_options *options) {
     memset(options, 0, sizeof *options);
     options->x_axis = MLP_PLOT_X_STEPS;

@@ -1,5 +1,6 @@
 /* One PLplot drawing, from device choice to the finished file. PLplot keeps its state in globals,
- * so a session holds a process-wide lock from plot_begin to plot_end/plot_cancel. */
+ * so a session holds a process-wide lock from plot_begin to plot_end, and
+ * every picture prepares all it needs before plot_begin so that nothing can fail in between. */
 #ifndef MLP_REPORT_PLOT_SESSION_H
 #define MLP_REPORT_PLOT_SESSION_H
 
@@ -33,9 +34,6 @@ mlp_status plot_begin(plot_session *session, const char *out_path, const mlp_plo
 
 /* Ends the PLplot stream, moves the finished file into place and releases the lock. */
 mlp_status plot_end(plot_session *session, mlp_error *err);
-
-/* Ends the PLplot stream, removes the temporary file and releases the lock (on error paths). */
-void plot_cancel(plot_session *session);
 
 /* The series colour index for line i. */
 int plot_series_color(size_t i);
