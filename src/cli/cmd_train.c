@@ -185,9 +185,11 @@ int cmd_train(int argc, char **argv) {
     cli_progress_finish(&progress);
     if (st != MLP_OK) code = cli_fail("train", &err);
     /* A failure on one rank (not a stop all ranks agreed on) would leave the others waiting. */
-    if (st != MLP_OK && st != MLP_ERR_INTERRUPTED && st != MLP_ERR_NUMERIC && parallel)
+    /* The result is filled when training ran: finished, interrupted or diverged. */
+    bool ran = st == MLP_OK || st == MLP_ERR_INTERRUPTED || st == MLP_ERR_NUMERIC;
+    if (!ran && parallel)
         mlp_world_abort(world, EXIT_RUNTIME);
-    else if (root)
+    else if (root && ran)
         print_result(&result, run_dir);
     if (root) draw_curves(run_dir, st == MLP_OK);
     free(text);
