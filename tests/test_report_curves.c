@@ -103,7 +103,12 @@ static void test_sweep_averages_repeats(void) {
     CHECK_CLOSE(val->mean[2], (2.0 / 3 + 0.2) + 0.5, 1e-5);
     CHECK_CLOSE(val->std[2], sqrt(0.5), 1e-5);
     CHECK_CLOSE(lines.lines[1].curves[CURVE_TRAIN_LOSS].std[0], 0.0, 1e-12);
-    CHECK(lines.lines[0].curves[CURVE_TRAIN_LOSS].num_points == 8);
+    /* Logged every 10 steps: training curves take the step rows only (epochs 0.5, 1.5, ...),
+     * not the epoch rows, whose means cover the whole epoch. */
+    const curve *train = &lines.lines[1].curves[CURVE_TRAIN_LOSS];
+    CHECK(train->num_points == 4);
+    CHECK_CLOSE(train->epoch[1], 1.5, 1e-9);
+    CHECK_CLOSE(train->mean[1], 0.5 + 2.0 / 2 + 0.1, 1e-5);
     plot_lines_free(&lines);
 
     snprintf(path, sizeof path, "%s/sweep.png", dir);

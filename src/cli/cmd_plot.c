@@ -1,5 +1,6 @@
 /* mlp plot RUNDIR... : learning curves of run folders and sweep folders. */
 #include "cli/commands.h"
+#include "cli/picture_args.h"
 #include "mlp.h"
 
 #include <stdio.h>
@@ -23,19 +24,6 @@ static void usage(FILE *out) {
           out);
 }
 
-/* Parses "WIDTHxHEIGHT" (e.g. 1200x800). */
-static int parse_size(const char *text, mlp_plot_options *options) {
-    char *end;
-    unsigned long width = strtoul(text, &end, 10);
-    if (end == text || *end != 'x') return -1;
-    const char *rest = end + 1;
-    unsigned long height = strtoul(rest, &end, 10);
-    if (end == rest || *end != '\0' || width == 0 || height == 0) return -1;
-    options->width = width;
-    options->height = height;
-    return 0;
-}
-
 int cmd_plot(int argc, char **argv) {
     mlp_plot_options options;
     mlp_plot_options_default(&options);
@@ -50,14 +38,17 @@ int cmd_plot(int argc, char **argv) {
     for (int i = 1; i < argc && code == EXIT_OK; i++) {
         const char *arg = argv[i];
         bool has_value = i + 1 < argc;
+        int taken = picture_option("plot", argc, argv, &i, &options);
+        if (taken) {
+            if (taken < 0) code = EXIT_USAGE;
+            continue;
+        }
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             usage(stdout);
             free(dirs);
             return EXIT_OK;
         } else if (strcmp(arg, "--out") == 0 && has_value) {
             out = argv[++i];
-        } else if (strcmp(arg, "--title") == 0 && has_value) {
-            options.title = argv[++i];
         } else if (strcmp(arg, "--x") == 0 && has_value) {
             const char *axis = argv[++i];
             if (strcmp(axis, "steps") == 0)
@@ -66,12 +57,6 @@ int cmd_plot(int argc, char **argv) {
                 options.x_axis = MLP_PLOT_X_EPOCHS;
             else {
                 fprintf(stderr, "mlp plot: --x %s: expected steps or epochs\n", axis);
-                code = EXIT_USAGE;
-            }
-        } else if (strcmp(arg, "--size") == 0 && has_value) {
-            if (parse_size(argv[++i], &options) != 0) {
-                fprintf(stderr, "mlp plot: --size %s: expected WIDTHxHEIGHT, e.g. 1200x800\n",
-                        argv[i]);
                 code = EXIT_USAGE;
             }
         } else if (arg[0] == '-' && arg[1] != '\0') {

@@ -22,7 +22,8 @@ typedef struct {
     COMMAND(info, "show a model's architecture, classes and training metadata")                    \
     COMMAND(plot, "draw learning curves of runs and sweeps (PNG or SVG)")                          \
     COMMAND(predict, "write a model's predictions as a submission CSV")                            \
-    COMMAND(sweep, "train every combination of a grid of settings, repeated; tabulate results")   \
+    COMMAND(show, "pictures of a model: weight tiles, confusion matrix, sample predictions")       \
+    COMMAND(sweep, "train every combination of a grid of settings, repeated; tabulate results")    \
     COMMAND(train, "train a network from a config file, or resume a run")
 
 #define MLP_DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);

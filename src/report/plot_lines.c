@@ -119,13 +119,33 @@ static void curve_free(curve *c) {
 }
 
 /* Point k of the curve averages the k-th row of each repeat where the column has a value. */
+/* Whether a run logs rows every N steps (some epoch is fractional). */
+static bool has_step_rows(const metrics_table *run) {
+    for (size_t i = 0; i < run->num_rows; i++) {
+        double epoch = run->rows[i].value[METRICS_EPOCH];
+        if (epoch != floor(epoch)) return true;
+    }
+    return false;
+}
+
+/* Whether row i of the run gives a point of the curve of `column`. A run logged every N steps
+ * has training values over the last N steps in its step rows but over the whole epoch in its
+ * epoch rows: mixed, they would zigzag, so its training curves use the step rows only. */
+static bool row_counts(const metrics_table *run, size_t i, metrics_column column, bool step_rows) {
+    const double *v = run->rows[i].value;
+    if (isnan(v[column])) return false;
+    bool training = column == METRICS_TRAIN_LOSS || column == METRICS_TRAIN_ACCURACY;
+    return !(training && step_rows && v[METRICS_EPOCH] == floor(v[METRICS_EPOCH]));
+}
+
 static mlp_status average_curve(curve *c, const metrics_table *runs, size_t num_runs,
                                 metrics_column column, mlp_error *err) {
     size_t longest = 0;
     for (size_t r = 0; r < num_runs; r++) {
         size_t n = 0;
+        bool step_rows = has_step_rows(&runs[r]);
         for (size_t i = 0; i < runs[r].num_rows; i++)
-            n += !isnan(runs[r].rows[i].value[column]);
+            n += row_counts(&runs[r], i, column, step_rows);
         if (n > longest) longest = n;
     }
     c->num_points = longest;
@@ -144,9 +164,10 @@ static mlp_status average_curve(curve *c, const metrics_table *runs, size_t num_
     /* Welford's update per point: mean += d/n, M2 += d*(x - mean); std = sqrt(M2/(n-1)). */
     for (size_t r = 0; r < num_runs; r++) {
         size_t k = 0;
+        bool step_rows = has_step_rows(&runs[r]);
         for (size_t i = 0; i < runs[r].num_rows; i++) {
             const double *v = runs[r].rows[i].value;
-            if (isnan(v[column])) continue;
+            if (!row_counts(&runs[r], i, column, step_rows)) continue;
             size_t n = ++count[k];
             c->step[k] += (v[METRICS_STEP] - c->step[k]) / (double)n;
             c->epoch[k] += (v[METRICS_EPOCH] - c->epoch[k]) / (double)n;
