@@ -1,30 +1,19 @@
 #include "sweep/plan.h"
 
 #include "util/error.h"
+#include "util/text.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* A new string formatted like printf; NULL when out of memory. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static char *
-format_new(const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    char *s = n < 0 ? NULL : malloc((size_t)n + 1);
-    if (!s) return NULL;
-    va_start(args, format);
-    vsnprintf(s, (size_t)n + 1, format, args);
-    va_end(args);
-    return s;
+/* out_dir/name/repeat-R followed by suffix; NULL when out of memory. */
+static char *run_path(const char *out_dir, const char *name, size_t repeat, const char *suffix) {
+    mlp_text t = {0};
+    mlp_text_append(&t, "%s/%s/repeat-%zu%s", out_dir, name, repeat, suffix);
+    return mlp_text_finish(&t, NULL);
 }
 
 mlp_status mlp_sweep_plan_new(mlp_sweep_plan **plan, const mlp_sweep_grid *grid, size_t repeats,
@@ -38,7 +27,7 @@ mlp_status mlp_sweep_plan_new(mlp_sweep_plan **plan, const mlp_sweep_grid *grid,
     if (!p) return MLP_ERR_MEMORY;
     p->grid = grid;
     p->repeats = repeats;
-    p->out_dir = format_new("%s", out_dir);
+    p->out_dir = strdup(out_dir);
     p->runs = calloc(num_runs, sizeof *p->runs);
     mlp_status status = MLP_OK;
     if (!p->out_dir || !p->runs)
@@ -53,9 +42,9 @@ mlp_status mlp_sweep_plan_new(mlp_sweep_plan **plan, const mlp_sweep_grid *grid,
             run->combination = c;
             run->repeat = r;
             run->seed = base_seed + r - 1;
-            run->name = format_new("%s", name);
-            run->dir = format_new("%s/%s/repeat-%zu", out_dir, name, r);
-            run->log_path = format_new("%s/%s/repeat-%zu.log", out_dir, name, r);
+            run->name = strdup(name);
+            run->dir = run_path(out_dir, name, r, "");
+            run->log_path = run_path(out_dir, name, r, ".log");
             if (!run->name || !run->dir || !run->log_path)
                 status = mlp_fail(err, MLP_ERR_MEMORY, "out of memory planning %zu runs", num_runs);
         }
@@ -83,7 +72,7 @@ void mlp_sweep_plan_free(mlp_sweep_plan *plan) {
 
 /* mkdir -p: creates path and its missing parents. */
 static mlp_status make_dirs(const char *path, mlp_error *err) {
-    char *copy = format_new("%s", path);
+    char *copy = strdup(path);
     if (!copy) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory creating %s", path);
     mlp_status status = MLP_OK;
     for (char *p = copy + 1;; p++) {
@@ -106,7 +95,9 @@ static mlp_status make_dirs(const char *path, mlp_error *err) {
 mlp_status mlp_sweep_plan_make_dirs(const mlp_sweep_plan *plan, mlp_error *err) {
     MLP_TRY(make_dirs(plan->out_dir, err));
     for (size_t i = 0; i < plan->num_runs; i += plan->repeats) {
-        char *dir = format_new("%s/%s", plan->out_dir, plan->runs[i].name);
+        mlp_text t = {0};
+        mlp_text_append(&t, "%s/%s", plan->out_dir, plan->runs[i].name);
+        char *dir = mlp_text_finish(&t, NULL);
         if (!dir) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory creating folders");
         mlp_status status = make_dirs(dir, err);
         free(dir);
