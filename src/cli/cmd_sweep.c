@@ -11,10 +11,12 @@
 #include "sweep/results.h"
 #include "sweep/scheduler.h"
 #include "train/train_config.h"
+#include "util/text.h"
 #include "io/atomic_file.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,16 +242,31 @@ typedef struct {
     bool quiet;
 } progress_context;
 
-static void print_prefix(const progress_context *p) {
-    if (p->size > 1) fprintf(stderr, "[rank %d] ", p->rank);
+/* One progress line, "[rank R] " first under mpirun, written at once so that the lines of
+ * several ranks do not interleave. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+say(const progress_context *p, const char *format, ...) {
+    mlp_text t = {0};
+    if (p->size > 1) mlp_text_append(&t, "[rank %d] ", p->rank);
+    va_list args;
+    va_start(args, format);
+    char line[1024];
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    mlp_text_append(&t, "%s\n", line);
+    char *text = mlp_text_finish(&t, NULL);
+    if (text) fputs(text, stderr);
+    free(text);
 }
 
 static void on_run_start(void *context, size_t job) {
     const progress_context *p = context;
     if (p->quiet) return;
     const mlp_sweep_run *run = &p->plan->runs[p->job_run[job]];
-    print_prefix(p);
-    fprintf(stderr, "start  %s/repeat-%zu\n", run->name, run->repeat);
+    say(p, "start  %s/repeat-%zu", run->name, run->repeat);
 }
 
 static void on_run_end(void *context, size_t job, int status) {
@@ -258,21 +275,18 @@ static void on_run_end(void *context, size_t job, int status) {
     const mlp_sweep_run *run = &p->plan->runs[p->job_run[job]];
     mlp_sweep_outcome o;
     if (status != 0 && mlp_sweep_run_state_of(run->dir) == MLP_SWEEP_RUN_RESUME) {
-        print_prefix(p);
-        fprintf(stderr, "stopped %s/repeat-%zu: the same command resumes it\n", run->name,
-                run->repeat);
+        say(p, "stopped %s/repeat-%zu: the same command resumes it", run->name, run->repeat);
     } else if (status != 0) {
-        print_prefix(p);
-        fprintf(stderr, "FAILED %s/repeat-%zu (exit status %d): see %s\n", run->name, run->repeat,
-                status, run->log_path);
+        say(p, "FAILED %s/repeat-%zu (exit status %d): see %s", run->name, run->repeat, status,
+            run->log_path);
     } else if (!p->quiet && mlp_sweep_read_outcome(run->dir, &o, NULL) == MLP_OK) {
-        print_prefix(p);
-        fprintf(stderr, "[%zu/%zu] done %s/repeat-%zu: %s after %.0f epochs, %.1f s", p->ended,
-                p->num_jobs, run->name, run->repeat, o.stop_reason, o.epochs, o.seconds);
+        char val[64] = "", test[64] = "";
         if (!isnan(o.best_val_accuracy))
-            fprintf(stderr, ", best val accuracy %.4f", o.best_val_accuracy);
-        if (!isnan(o.test_accuracy)) fprintf(stderr, ", test accuracy %.4f", o.test_accuracy);
-        fputc('\n', stderr);
+            snprintf(val, sizeof val, ", best val accuracy %.4f", o.best_val_accuracy);
+        if (!isnan(o.test_accuracy))
+            snprintf(test, sizeof test, ", test accuracy %.4f", o.test_accuracy);
+        say(p, "[%zu/%zu] done %s/repeat-%zu: %s after %.0f epochs, %.1f s%s%s", p->ended,
+            p->num_jobs, run->name, run->repeat, o.stop_reason, o.epochs, o.seconds, val, test);
     }
 }
 
@@ -387,12 +401,10 @@ static int run_share(const char *program, const sweep_args *a, const mlp_sweep_p
     } else if (!a->quiet) {
         char threads_text[32] = "the config's";
         if (threads) snprintf(threads_text, sizeof threads_text, "%zu", threads);
-        print_prefix(&progress);
-        fprintf(stderr,
-                "%zu runs: %zu finished before, %zu to resume, %zu new; %zu at a time, %s "
-                "threads each\n",
-                share, finished, resumed, num_jobs - resumed, parallel ? parallel : 1,
-                threads_text);
+        say(&progress,
+            "%zu runs: %zu finished before, %zu to resume, %zu new; %zu at a time, %s "
+            "threads each",
+            share, finished, resumed, num_jobs - resumed, parallel ? parallel : 1, threads_text);
     }
     *failed = 0;
     if (code == EXIT_OK && num_jobs > 0) {
