@@ -59,8 +59,6 @@ mlp_status mlp_plot_confusion(const uint64_t *counts, size_t num_classes,
     plot_session session;
     status = plot_begin(&session, out_path, options, CONFUSION_WIDTH, CONFUSION_HEIGHT, err);
     if (status == MLP_OK) {
-        pladv(0);
-        plot_text_size(1.0);
         plot_page_title(title);
         plot_cmap_sequential();
         /* A square matrix: the viewport's sides in pixels are made equal. */

@@ -207,8 +207,6 @@ mlp_status mlp_plot_curves(const char *const *run_dirs, size_t num_dirs,
                       "loss"};
         panel accuracy = {CURVE_TRAIN_ACCURACY, CURVE_VAL_ACCURACY, true,          100.0,
                           "Accuracy",           "epochs",           "accuracy (%)"};
-        pladv(0);
-        plot_text_size(1.0);
         plot_page_title(title);
         draw_panel(&lines, &loss, 0.08, 0.48, bottom, top, x, y);
         draw_panel(&lines, &accuracy, 0.57, 0.97, bottom, top, x, y);

@@ -92,6 +92,7 @@ void plot_text_size(double relative) {
 }
 
 void plot_page_title(const char *title) {
+    pladv(0);
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
     plcol0(PLOT_INK);

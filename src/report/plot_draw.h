@@ -37,7 +37,7 @@ void plot_colorbar(PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1, PLFLT lo, PLFLT hi, c
 /* Sets the text height to `relative` times the pictures' base size (smaller than PLplot's). */
 void plot_text_size(double relative);
 
-/* The title of the page, centred at its top. */
+/* Starts the page and writes its title, centred at the top. */
 void plot_page_title(const char *title);
 
 /* A grid of n equal cells: `columns` x `rows` cells of cell_w x cell_h pixels each. */

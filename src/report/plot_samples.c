@@ -109,8 +109,6 @@ mlp_status mlp_plot_samples(const mlp_plot_sample *samples, size_t num_samples, 
         plot_image_free(&image);
         return status;
     }
-    pladv(0);
-    plot_text_size(1.0);
     plot_page_title(title);
     plot_cmap_gray();
     double area_w, area_h;

@@ -62,8 +62,6 @@ mlp_status mlp_plot_weight_tiles(const float *weights, size_t num_tiles, size_t 
         plot_image_free(&image);
         return status;
     }
-    pladv(0);
-    plot_text_size(1.0);
     plot_page_title(title);
     plot_cmap_diverging();
 
