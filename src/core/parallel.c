@@ -15,9 +15,11 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* Spin iterations (one pause each, some microseconds in all) before a worker sleeps, and before
- * the caller, waiting for a chunk a worker holds, yields the processor to it. */
-#define SPIN_BEFORE_SLEEP 20000
+/* Spin iterations (one pause each, about 40 ns here) before a worker sleeps (some 200 us, longer
+ * than the gap between two training steps at small batches; spinning longer only takes the core
+ * from other processes), and before the caller, waiting for a chunk a worker holds, yields the
+ * processor to it. */
+#define SPIN_BEFORE_SLEEP 5000
 #define SPIN_BEFORE_YIELD 2000
 
 struct parallel_pool {
