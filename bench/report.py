@@ -55,7 +55,8 @@ def main():
         sys.exit(f"report.py: {sys.argv[1]}: the run did not finish (no DONE line); see its end")
     sgemm = [r for r in results if r["side"] == "sgemm"]
     products = [r for r in results if r["side"] == "product"]
-    training = [r for r in results if r["side"] not in ("sgemm", "product")]
+    trainer = next((r for r in results if r["side"] == "trainer"), None)
+    training = [r for r in results if r["side"] not in ("sgemm", "product", "trainer")]
     peak = max(float(r["best_gflops"]) for r in sgemm)
     sides = list(dict.fromkeys(r["side"] for r in training))
     peers = [s for s in sides if s != "mlp"]
@@ -164,6 +165,21 @@ def main():
         out.append(f"| {net} | {batch} | "
                    + " | ".join(fmt(value(net, batch, s, "peak_rss_mib"), 1) for s in sides) + " | "
                    + " | ".join(fmt(value(net, batch, s, "test_accuracy"), 4) for s in sides) + " |")
+
+    if trainer:
+        out.append("\n### The default model trained by `mlp train` (examples/fashion-mnist.ini)\n")
+        out.append("| test accuracy | training s | samples/s | epochs | threads | peak RSS MiB |")
+        out.append("|---:|---:|---:|---:|---:|---:|")
+        out.append(f"| {trainer['test_accuracy']} | {trainer['train_seconds']} | "
+                   f"{int(trainer['samples_per_s']):,} | {trainer['epochs']} | {trainer['threads']} | "
+                   f"{trainer['peak_rss_mib']} |")
+        accuracy, seconds = float(trainer["test_accuracy"]), float(trainer["train_seconds"])
+        rss = float(trainer["peak_rss_mib"])
+        verdicts.append(("default model: test accuracy ≥ 0.89 in ≤ 3 s of training",
+                         f"{accuracy:.4f} in {seconds:.2f} s",
+                         "met" if accuracy >= 0.89 and seconds <= 3 else "**missed**"))
+        verdicts.append(("default model: peak RSS ≤ 100 MB", f"{rss * 1.048576:.0f} MB",
+                         "met" if rss * 1.048576 <= 100 else "**missed**"))
 
     out.append("\n### Kernels each side used\n")
     for s in ["sgemm", *sides]:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The benchmark, one command (`make bench`): mlp against PyTorch CPU and a NumPy student
 # implementation on Fashion-MNIST, float32, same data, network, batch size and cores, in one run;
-# plus the machine's SGEMM peak (2048^3 cblas_sgemm, 2 threads) measured at the start and the end.
+# plus the machine's SGEMM peak (2048^3 cblas_sgemm, 2 threads) measured at the start and the end,
+# the layer products alone (bench/product_rates.c) and the default model trained by `mlp train`.
 # Every process prints RESULT lines; all output goes to BUILD/bench/raw.txt, and bench/report.py
 # turns it into the tables (BUILD/bench/report.md), printed at the end.
 #
@@ -16,6 +17,7 @@ if [ "${1:-}" = --smoke ]; then smoke=1; shift; fi
 [ $# -eq 1 ] || { echo "usage: bench/run.sh [--smoke] BUILD_DIR" >&2; exit 2; }
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-2}"
 python=/usr/bin/python3
 
@@ -68,6 +70,20 @@ raw=$build/bench/raw.txt
         fi
     done
     "$build/bench/sgemm_peak" "$sgemm_n"
+    # The trainer: the default Fashion-MNIST model as `mlp train` trains it (not in smoke mode).
+    if [ "$smoke" = 0 ]; then
+        run="$build/bench/fashion-mnist-run"
+        rm -rf "$run"
+        /usr/bin/time -f "%M" -o "$build/bench/train-rss-kb" \
+            "$build/mlp" train "$root/examples/fashion-mnist.ini" --out "$run" --quiet
+        $python - "$run/summary.json" "$(cat "$build/bench/train-rss-kb")" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(f"RESULT side=trainer config=examples/fashion-mnist.ini test_accuracy={s['test_accuracy']} "
+      f"train_seconds={s['train_seconds']:.2f} samples_per_s={s['samples_per_second']:.0f} "
+      f"epochs={s['epochs_run']} threads={s['threads']} peak_rss_mib={int(sys.argv[2]) / 1024:.1f}")
+PY
+    fi
     echo "LOAD end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "DONE"
 } 2>&1 | tee "$raw"
