@@ -5,7 +5,7 @@
 #include <cblas.h>
 
 /* Below this many multiply-adds a product runs on one thread: waking a worker costs more. */
-#define PARALLEL_MIN_MULTIPLY_ADDS 100000
+#define PARALLEL_MIN_MULTIPLY_ADDS 500000
 /* Chunks per thread: enough that a late or descheduled thread leaves little for the others. */
 #define CHUNKS_PER_THREAD 4
 
