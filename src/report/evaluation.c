@@ -2,6 +2,7 @@
  * per-class precision, recall and F1 follow. */
 #include "mlp.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,42 +105,9 @@ double mlp_evaluation_f1(const mlp_evaluation *ev, size_t k) {
     return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
-/* A growing text buffer for the report. */
-typedef struct {
-    char *text;
-    size_t length, capacity;
-    bool failed;
-} text_buffer;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-put(text_buffer *b, const char *format, ...) {
-    if (b->failed) return;
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(NULL, 0, format, args);
-    va_end(args);
-    if (b->length + (size_t)n + 1 > b->capacity) {
-        size_t capacity = (b->capacity + (size_t)n + 1) * 2;
-        char *text = realloc(b->text, capacity);
-        if (!text) {
-            b->failed = true;
-            return;
-        }
-        b->text = text;
-        b->capacity = capacity;
-    }
-    va_start(args, format);
-    vsnprintf(b->text + b->length, (size_t)n + 1, format, args);
-    va_end(args);
-    b->length += (size_t)n;
-}
-
 char *mlp_evaluation_report(const mlp_evaluation *ev, const char *const *class_names,
                             mlp_error *err) {
-    text_buffer b = {0};
+    mlp_text b = {0};
     size_t k_max = ev->num_classes;
     char name[32];
     int width = 5; /* class column width: the longest name, at least "class" */
@@ -148,21 +116,24 @@ char *mlp_evaluation_report(const mlp_evaluation *ev, const char *const *class_n
             class_names ? strlen(class_names[k]) : (size_t)snprintf(name, sizeof name, "%zu", k);
         if ((int)n > width) width = (int)n < 24 ? (int)n : 24;
     }
-    put(&b, "samples   %llu\nloss      %.6g\naccuracy  %.4f (%llu/%llu)\n\n",
-        (unsigned long long)ev->count, mlp_evaluation_loss(ev), mlp_evaluation_accuracy(ev),
-        (unsigned long long)correct(ev), (unsigned long long)ev->count);
-    put(&b, "%-*s  precision  recall      f1  support\n", width, "class");
+    mlp_text_append(&b, "samples   %llu\nloss      %.6g\naccuracy  %.4f (%llu/%llu)\n\n",
+                    (unsigned long long)ev->count, mlp_evaluation_loss(ev),
+                    mlp_evaluation_accuracy(ev), (unsigned long long)correct(ev),
+                    (unsigned long long)ev->count);
+    mlp_text_append(&b, "%-*s  precision  recall      f1  support\n", width, "class");
     double sums[3] = {0, 0, 0};
     for (size_t k = 0; k < k_max; k++) {
         snprintf(name, sizeof name, "%zu", k);
         double p = mlp_evaluation_precision(ev, k), r = mlp_evaluation_recall(ev, k),
                f = mlp_evaluation_f1(ev, k);
         sums[0] += p, sums[1] += r, sums[2] += f;
-        put(&b, "%-*.*s  %9.4f  %6.4f  %6.4f  %7llu\n", width, 24,
-            class_names ? class_names[k] : name, p, r, f, (unsigned long long)support(ev, k));
+        mlp_text_append(&b, "%-*.*s  %9.4f  %6.4f  %6.4f  %7llu\n", width, 24,
+                        class_names ? class_names[k] : name, p, r, f,
+                        (unsigned long long)support(ev, k));
     }
-    put(&b, "%-*s  %9.4f  %6.4f  %6.4f  %7llu\n\n", width, "mean", sums[0] / (double)k_max,
-        sums[1] / (double)k_max, sums[2] / (double)k_max, (unsigned long long)ev->count);
+    mlp_text_append(&b, "%-*s  %9.4f  %6.4f  %6.4f  %7llu\n\n", width, "mean",
+                    sums[0] / (double)k_max, sums[1] / (double)k_max, sums[2] / (double)k_max,
+                    (unsigned long long)ev->count);
 
     /* Columns as wide as the largest count or class name. */
     int cell = 3;
@@ -174,24 +145,22 @@ char *mlp_evaluation_report(const mlp_evaluation *ev, const char *const *class_n
         int n = class_names ? (int)strlen(class_names[k]) : snprintf(name, sizeof name, "%zu", k);
         if (n > cell) cell = n < 12 ? n : 12;
     }
-    put(&b, "confusion matrix (rows: true class, columns: predicted class)\n%*s", width, "");
+    mlp_text_append(&b, "confusion matrix (rows: true class, columns: predicted class)\n%*s", width,
+                    "");
     for (size_t k = 0; k < k_max; k++) {
         snprintf(name, sizeof name, "%zu", k);
-        put(&b, " %*.*s", cell, cell, class_names ? class_names[k] : name);
+        mlp_text_append(&b, " %*.*s", cell, cell, class_names ? class_names[k] : name);
     }
-    put(&b, "\n");
+    mlp_text_append(&b, "\n");
     for (size_t a = 0; a < k_max; a++) {
         snprintf(name, sizeof name, "%zu", a);
-        put(&b, "%-*.*s", width, 24, class_names ? class_names[a] : name);
+        mlp_text_append(&b, "%-*.*s", width, 24, class_names ? class_names[a] : name);
         for (size_t p = 0; p < k_max; p++)
-            put(&b, " %*llu", cell, (unsigned long long)mlp_evaluation_confusion(ev, a, p));
-        put(&b, "\n");
+            mlp_text_append(&b, " %*llu", cell,
+                            (unsigned long long)mlp_evaluation_confusion(ev, a, p));
+        mlp_text_append(&b, "\n");
     }
-    if (b.failed) {
-        free(b.text);
-        mlp_fail(err, MLP_ERR_MEMORY, "evaluation report: out of memory");
-        return NULL;
-    }
-    mlp_ok(err);
-    return b.text;
+    char *report = mlp_text_finish(&b, err);
+    if (report) mlp_ok(err);
+    return report;
 }
