@@ -78,6 +78,48 @@ static void test_transform_scale_log_standardize(void) {
     mlp_dataset_free(d);
 }
 
+/* Every preparation of byte rows gives, bit for bit, what converting the bytes to floats first and
+ * transforming after gives: the vectorized affine path (no log) and the table (log) alike, over all
+ * 256 byte values and a row length that leaves a vector tail. */
+static void test_transform_byte_paths_equal_float_path(void) {
+    enum { ROWS = 300, FEATURES = 37 };
+    const char *path = scratch_path("bytes.csv");
+    FILE *f = fopen(path, "w");
+    fputs("label", f);
+    for (int j = 0; j < FEATURES; j++)
+        fprintf(f, ",x%d", j);
+    for (int i = 0; i < ROWS; i++) {
+        fprintf(f, "\nc%d", i % 2);
+        for (int j = 0; j < FEATURES; j++)
+            fprintf(f, ",%d", (i * 7 + j * 13 + (i * j) % 5) % 256);
+    }
+    fputc('\n', f);
+    fclose(f);
+    mlp_dataset *d = load_ok(path);
+    CHECK(d && mlp_dataset_bytes(d));
+    uint32_t all[ROWS];
+    for (uint32_t i = 0; i < ROWS; i++)
+        all[i] = i;
+    static float x[ROWS * FEATURES], raw[ROWS * FEATURES];
+    const char *specs[] = {"none",        "scale",
+                           "standardize", "scale,standardize",
+                           "scale,log",   "scale,log=0.5,standardize"};
+    for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
+        mlp_transform_spec spec;
+        mlp_transform *t;
+        mlp_error e;
+        CHECK(mlp_transform_spec_parse(&spec, specs[s], &e) == MLP_OK);
+        CHECK(mlp_transform_new(&t, &spec, FEATURES, &e) == MLP_OK);
+        CHECK(mlp_transform_fit(t, d, all, ROWS, &e) == MLP_OK);
+        CHECK(mlp_dataset_gather(d, all, ROWS, t, NULL, NULL, x, NULL, &e) == MLP_OK);
+        CHECK(mlp_dataset_gather(d, all, ROWS, NULL, NULL, NULL, raw, NULL, &e) == MLP_OK);
+        mlp_transform_apply(t, raw, ROWS);
+        CHECK_MSG(memcmp(raw, x, sizeof x) == 0, "preparation %s", specs[s]);
+        mlp_transform_free(t);
+    }
+    mlp_dataset_free(d);
+}
+
 static void test_transform_scale_fits_float_range(void) {
     mlp_dataset *d = make_table(10, 2, 1); /* x0 = 0..9, x1 = 1.5, 3.5, ... 19.5 */
     CHECK(d && mlp_dataset_floats(d));
@@ -272,6 +314,7 @@ static void test_augment_rotation_bilinear(void) {
 int main(void) {
     scratch_init("prep");
     RUN_TEST(test_transform_scale_log_standardize);
+    RUN_TEST(test_transform_byte_paths_equal_float_path);
     RUN_TEST(test_transform_scale_fits_float_range);
     RUN_TEST(test_split_seeded_and_stratified);
     RUN_TEST(test_map_classes_by_name);
