@@ -1,10 +1,11 @@
 /* The mlp side of the benchmark: trains a network on Fashion-MNIST through the public libmlp API
  * the way `mlp train` does, and prints a RESULT line (bench/bench_common.h). Images stay in memory
  * as bytes (mlp_dataset_load); each step gathers the shuffled batch into a float buffer scaled to
- * [0, 1] (mlp_dataset_gather with the "scale" preparation), takes the gradient (mlp_net_gradient)
- * and applies SGD with Nesterov momentum (mlp_optimizer_step). One epoch is all samples in a fresh
- * order, the last batch possibly short. Untimed warm-up epochs first, then the median of the timed
- * epochs. Inference: the test set gathered and classified (mlp_net_predict) in chunks.
+ * [0, 1] (mlp_dataset_gather with the "scale" preparation) and takes one step of SGD with Nesterov
+ * momentum (mlp_net_train_step: gradient and update fused, as `mlp train` does). One epoch is all
+ * samples in a fresh order, the last batch possibly short. Untimed warm-up epochs first, then the
+ * median of the timed epochs. Inference: the test set gathered and classified (mlp_net_predict) in
+ * chunks.
  *
  * usage: mlp_bench [--hidden W[,W...]] [--batch B] [--epochs E] [--warmup W] [--limit N]
  *                  [--lr LR] [--momentum M] [--seed S] [--infer-batch B] [--data DIR] */
@@ -147,8 +148,6 @@ int main(int argc, char **argv) {
 
     float *x = allocate(spec.max_batch * features, sizeof *x);
     int32_t *labels = allocate(spec.max_batch, sizeof *labels);
-    float *params = mlp_net_params(net);
-    const float *grads = mlp_net_grads(net);
     double seconds[MAX_EPOCHS];
     for (size_t epoch = 0; epoch < o.warmup + o.epochs; epoch++) {
         double start = bench_now();
@@ -159,9 +158,9 @@ int main(int argc, char **argv) {
             mlp_batch_result result;
             if (mlp_dataset_gather(train, order + first, n, transform, NULL, NULL, x, labels,
                                    &err) != MLP_OK ||
-                mlp_net_gradient(net, &batch, NULL, &result, &err) != MLP_OK)
+                mlp_net_train_step(net, &batch, NULL, NULL, opt, NULL, o.lr, &result, &err) !=
+                    MLP_OK)
                 return fail("training step", &err);
-            mlp_optimizer_step(opt, params, grads, NULL, o.lr);
         }
         if (epoch >= o.warmup) seconds[epoch - o.warmup] = bench_now() - start;
     }

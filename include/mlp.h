@@ -234,6 +234,21 @@ float *mlp_optimizer_buffer(mlp_optimizer *opt, size_t index, const char **name)
 uint64_t mlp_optimizer_steps(const mlp_optimizer *opt);
 void mlp_optimizer_set_steps(mlp_optimizer *opt, uint64_t steps);
 
+/* The number of parameters the optimizer was made for. */
+size_t mlp_optimizer_num_params(const mlp_optimizer *opt);
+
+/* One training step on a batch, fused: the gradient of mlp_net_gradient, the penalty's gradient
+ * added (reg may be NULL) and the optimizer's update at rate lr, each block of a layer's weights
+ * updated as soon as its gradient is final, by the thread that computed it and while it is in that
+ * core's cache. The parameters and optimizer state equal those of mlp_net_gradient,
+ * mlp_net_add_penalty_gradient and mlp_optimizer_step called in turn, bit for bit; mlp_net_grads
+ * then holds the gradient used (penalty included). A step that must see the whole gradient before
+ * updating (clipping by its norm, a sum over processes) takes those calls instead. */
+mlp_status mlp_net_train_step(mlp_net *net, const mlp_batch *batch, mlp_rng *dropout_rng,
+                              const mlp_regularization *reg, mlp_optimizer *opt,
+                              const uint8_t *decay_mask, float lr, mlp_batch_result *result,
+                              mlp_error *err);
+
 /* 1 for weights, 0 for biases (or 1 everywhere when on_biases): the mask for AdamW's decay.
  * mask has mlp_net_num_params entries. */
 void mlp_net_weight_mask(const mlp_net *net, bool on_biases, uint8_t *mask);

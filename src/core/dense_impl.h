@@ -1,7 +1,9 @@
 /* A dense layer z = x W^T (+ b, added with the activation) for one real type (template, see
  * activation_impl.h). GEMM(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc) computes
  * C = op(A) op(B) (core/sgemm.h for float, cblas_dgemm for double); transposes are flags, never
- * copies. Shapes: x [n, in], W [out, in] (PyTorch's nn.Linear), z and delta [n, out]. */
+ * copies. GEMM_TN_ROWS(pool, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg) computes C = A^T B
+ * and hands C's rows to done as they are written (core_sgemm_tn_rows). Shapes: x [n, in], W [out,
+ * in] (PyTorch's nn.Linear), z and delta [n, out]. */
 
 /* z = x W^T. */
 static void K(dense_linear)(parallel_pool *pool, const REAL *x, size_t n, size_t in, size_t out,
@@ -9,12 +11,15 @@ static void K(dense_linear)(parallel_pool *pool, const REAL *x, size_t n, size_t
     GEMM(pool, false, true, n, out, in, x, in, w, in, z, out);
 }
 
-/* Given delta = dL/dz: dL/dW = delta^T x, dL/db = sum over rows of delta, and (delta_in not NULL)
- * dL/dx = delta W, the next layer down's delta before its activation derivative. */
+/* Given delta = dL/dz: first (delta_in not NULL) dL/dx = delta W, the next layer down's delta
+ * before its activation derivative, while W is still the weights of the forward pass; then
+ * dL/db = sum over rows of delta and dL/dW = delta^T x, in blocks of rows, each handed once
+ * written to done(done_arg, begin, end) (done may be NULL), which may then change W's rows and
+ * biases [begin, end): a training step updates them there, still in cache. */
 static void K(dense_backward)(parallel_pool *pool, const REAL *x, size_t n, size_t in, size_t out,
                               const REAL *w, const REAL *delta, REAL *grad_w, REAL *restrict grad_b,
-                              REAL *delta_in) {
-    GEMM(pool, true, false, out, in, n, delta, out, x, in, grad_w, in);
+                              REAL *delta_in, core_rows_done done, void *done_arg) {
+    if (delta_in) GEMM(pool, false, false, n, in, out, delta, out, w, in, delta_in, in);
     /* Rows in order: a fixed summation order, so results do not depend on threads. */
     for (size_t j = 0; j < out; j++)
         grad_b[j] = 0;
@@ -23,5 +28,5 @@ static void K(dense_backward)(parallel_pool *pool, const REAL *x, size_t n, size
         for (size_t j = 0; j < out; j++)
             grad_b[j] += row[j];
     }
-    if (delta_in) GEMM(pool, false, false, n, in, out, delta, out, w, in, delta_in, in);
+    GEMM_TN_ROWS(pool, out, in, n, delta, out, x, in, grad_w, in, done, done_arg);
 }

@@ -107,7 +107,7 @@ mlp_status mlp_gradcheck_sample(const mlp_net *net, const mlp_batch *batch,
         o.x = x;
         if (net_has_dropout(spec)) workspace_draw_dropout_f64(&o.ws, batch->n, dropout_rng);
         data_loss(&o, 0);
-        net_backward_f64(&o.ws, x, batch->n, true, batch);
+        net_backward_f64(&o.ws, x, batch->n, true, batch, NULL);
         add_penalty_gradient_f64(params, grads, spec, &layout, reg);
         /* Top layer first: perturbing layer i rewrites only the outputs of layers >= i, so the
          * outputs below layer i - 1, which its check reuses, are still those of p. */

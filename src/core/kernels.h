@@ -6,6 +6,15 @@
 
 #include "core/layout.h"
 #include "core/parallel.h"
+#include "core/sgemm.h"
+
+/* A training step's hook into the backward pass: rows(ctx, layer, begin, end) is called once the
+ * gradients of layer `layer`'s weight rows and biases [begin, end) are final and the pass no
+ * longer reads those weights, on the thread that computed them; it may update them. */
+typedef struct {
+    void (*rows)(void *ctx, size_t layer, size_t begin, size_t end);
+    void *ctx;
+} net_update_hook;
 
 #define REAL float
 #define K(name) name##_f32

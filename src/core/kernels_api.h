@@ -31,15 +31,19 @@ const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t fi
                            bool training, const mlp_batch *targets, double *loss_sum);
 
 /* Backward pass after net_forward (same x, n, training, targets): ws->grads = d(mean data loss)
- * / d(params), all entries overwritten. */
+ * / d(params), all entries overwritten, layer by layer from the last; hook (may be NULL) gets each
+ * block of rows as its gradient is final. */
 void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
-                     const mlp_batch *targets);
+                     const mlp_batch *targets, const net_update_hook *hook);
 
 /* The penalty of one parameter value, l1 |w| + l2/2 w^2 (whether it applies is the caller's). */
 double K(penalty_term)(REAL w, const mlp_regularization *reg);
 /* Sum of penalty_term over the penalised parameters (weights; biases too if reg->on_biases). */
 double K(penalty)(const REAL *params, const mlp_net_spec *spec, const net_layout *layout,
                   const mlp_regularization *reg);
+/* grads[begin, end) += l1 sign(w) + l2 w, w = params[begin, end). */
+void K(add_penalty_gradient_range)(const REAL *params, REAL *grads, size_t begin, size_t end,
+                                   const mlp_regularization *reg);
 /* grads += l1 sign(w) + l2 w over the penalised parameters. */
 void K(add_penalty_gradient)(const REAL *params, REAL *grads, const mlp_net_spec *spec,
                              const net_layout *layout, const mlp_regularization *reg);

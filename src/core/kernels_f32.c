@@ -13,4 +13,5 @@
 #define REAL float
 #define K(name) name##_f32
 #define GEMM core_sgemm
+#define GEMM_TN_ROWS core_sgemm_tn_rows
 #include "core/kernels_impl.h"

@@ -17,7 +17,16 @@ static void dgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, siz
                 (int)ldb, 0.0, c, (int)ldc);
 }
 
+/* C = A^T B through cblas_dgemm, then all rows handed to done, as core_sgemm_tn_rows does. */
+static void dgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const double *a,
+                          size_t lda, const double *b, size_t ldb, double *c, size_t ldc,
+                          core_rows_done done, void *done_arg) {
+    dgemm(pool, true, false, m, n, k, a, lda, b, ldb, c, ldc);
+    if (done) done(done_arg, 0, m);
+}
+
 #define REAL double
 #define K(name) name##_f64
 #define GEMM dgemm
+#define GEMM_TN_ROWS dgemm_tn_rows
 #include "core/kernels_impl.h"

@@ -1,20 +1,11 @@
 /* The public network object: spec, layout, the flat parameter and gradient arrays and the float
  * workspace, with the forward, evaluation and gradient entry points. */
-#include "core/kernels.h"
-#include "core/sgemm.h"
+#include "core/network.h"
 
 #include "util/error.h"
 
 #include <cblas.h>
 #include <stdlib.h>
-
-struct mlp_net {
-    mlp_net_spec spec;
-    net_layout layout;
-    float *params;
-    float *grads;
-    workspace_f32 ws;
-};
 
 mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) {
     if (!out) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_new: net is NULL");
@@ -163,19 +154,25 @@ mlp_status mlp_net_evaluate(mlp_net *net, const mlp_batch *batch, mlp_batch_resu
     return mlp_ok(err);
 }
 
-mlp_status mlp_net_gradient(mlp_net *net, const mlp_batch *batch, mlp_rng *dropout_rng,
-                            mlp_batch_result *result, mlp_error *err) {
-    if (!batch) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_gradient: batch is NULL");
-    MLP_TRY(prepare(net, batch->x, batch->n, batch, "mlp_net_gradient", err));
+mlp_status net_gradient_pass(mlp_net *net, const mlp_batch *batch, mlp_rng *dropout_rng,
+                             const net_update_hook *hook, mlp_batch_result *result,
+                             const char *where, mlp_error *err) {
+    if (!batch) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: batch is NULL", where);
+    MLP_TRY(prepare(net, batch->x, batch->n, batch, where, err));
     if (net_has_dropout(&net->spec)) {
         if (!dropout_rng)
             return mlp_fail(err, MLP_ERR_ARGUMENT,
-                            "mlp_net_gradient: the network has dropout but dropout_rng is NULL");
+                            "%s: the network has dropout but dropout_rng is NULL", where);
         workspace_draw_dropout_f32(&net->ws, batch->n, dropout_rng);
     }
     double loss_sum;
     const float *out = net_forward_f32(&net->ws, batch->x, batch->n, 0, true, batch, &loss_sum);
-    net_backward_f32(&net->ws, batch->x, batch->n, true, batch);
+    net_backward_f32(&net->ws, batch->x, batch->n, true, batch, hook);
     if (result) summarize(net, batch, out, loss_sum, result);
     return mlp_ok(err);
+}
+
+mlp_status mlp_net_gradient(mlp_net *net, const mlp_batch *batch, mlp_rng *dropout_rng,
+                            mlp_batch_result *result, mlp_error *err) {
+    return net_gradient_pass(net, batch, dropout_rng, NULL, result, "mlp_net_gradient", err);
 }

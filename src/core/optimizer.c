@@ -9,7 +9,7 @@
  *   RMSprop  s = alpha s + (1 - alpha) g^2;  centered: c = alpha c + (1 - alpha) g,
  *            r = sqrt(s - c^2) + eps, else r = sqrt(s) + eps;
  *            mu > 0: b = mu b + g / r, p -= lr b;  else p -= lr g / r */
-#include "mlp.h"
+#include "core/optimizer.h"
 
 #include "util/error.h"
 
@@ -163,6 +163,10 @@ float *mlp_optimizer_buffer(mlp_optimizer *opt, size_t index, const char **name)
     return opt->buffer[index];
 }
 
+size_t mlp_optimizer_num_params(const mlp_optimizer *opt) {
+    return opt ? opt->num_params : 0;
+}
+
 uint64_t mlp_optimizer_steps(const mlp_optimizer *opt) {
     return opt ? opt->steps : 0;
 }
@@ -171,38 +175,58 @@ void mlp_optimizer_set_steps(mlp_optimizer *opt, uint64_t steps) {
     if (opt) opt->steps = steps;
 }
 
-static void sgd_step(mlp_optimizer *opt, float *restrict p, const float *restrict g, float lr) {
-    size_t n = opt->num_params;
-    float mu = opt->spec.momentum;
+void optimizer_begin_step(const mlp_optimizer *opt, float lr, optimizer_plan *plan) {
+    const mlp_optimizer_spec *s = &opt->spec;
+    double t = (double)(opt->steps + 1);
+    *plan = (optimizer_plan){.lr = lr, .first = opt->steps == 0};
+    if (s->kind == MLP_OPT_ADAM || s->kind == MLP_OPT_ADAMW) {
+        plan->step_size = (float)((double)lr / (1.0 - pow(opt->beta1, t)));
+        plan->bc2_sqrt = (float)sqrt(1.0 - pow(opt->beta2, t));
+    }
+    if (s->kind == MLP_OPT_ADAMW) plan->decay = (float)(1.0 - (double)lr * (double)s->weight_decay);
+}
+
+void optimizer_end_step(mlp_optimizer *opt) {
+    opt->steps++;
+}
+
+/* Each rule below updates the n entries of p, g and the state buffers from `offset` on. */
+
+static void sgd_update(mlp_optimizer *opt, const optimizer_plan *plan, float *restrict p,
+                       const float *restrict g, size_t offset, size_t n) {
+    float mu = opt->spec.momentum, lr = plan->lr;
     if (mu == 0.0f) {
         for (size_t i = 0; i < n; i++)
             p[i] -= lr * g[i];
         return;
     }
-    float *restrict b = opt->buffer[0];
+    float *restrict b = opt->buffer[0] + offset;
     float keep = (float)(1.0 - opt->dampening);
-    bool first = opt->steps == 0, nesterov = opt->spec.nesterov;
-    for (size_t i = 0; i < n; i++) {
-        b[i] = first ? g[i] : b[i] * mu + keep * g[i];
-        p[i] -= lr * (nesterov ? g[i] + mu * b[i] : b[i]);
-    }
+    if (plan->first)
+        for (size_t i = 0; i < n; i++)
+            b[i] = g[i];
+    else
+        for (size_t i = 0; i < n; i++)
+            b[i] = b[i] * mu + keep * g[i];
+    if (opt->spec.nesterov)
+        for (size_t i = 0; i < n; i++)
+            p[i] -= lr * (g[i] + mu * b[i]);
+    else
+        for (size_t i = 0; i < n; i++)
+            p[i] -= lr * b[i];
 }
 
-static void adam_step(mlp_optimizer *opt, float *restrict p, const float *restrict g,
-                      const uint8_t *decay_mask, float lr) {
-    size_t n = opt->num_params;
+static void adam_update(mlp_optimizer *opt, const optimizer_plan *plan, float *restrict p,
+                        const float *restrict g, const uint8_t *restrict decay_mask, size_t offset,
+                        size_t n) {
     const mlp_optimizer_spec *s = &opt->spec;
-    if (s->kind == MLP_OPT_ADAMW) {
-        float decay = (float)(1.0 - (double)lr * (double)s->weight_decay);
+    if (s->kind == MLP_OPT_ADAMW)
         for (size_t i = 0; i < n; i++)
-            if (!decay_mask || decay_mask[i]) p[i] *= decay;
-    }
-    double t = (double)(opt->steps + 1);
-    float step_size = (float)((double)lr / (1.0 - pow(opt->beta1, t)));
-    float bc2_sqrt = (float)sqrt(1.0 - pow(opt->beta2, t));
-    float b1 = s->beta1, b2 = s->beta2, eps = s->eps;
+            if (!decay_mask || decay_mask[i]) p[i] *= plan->decay;
+    float b1 = s->beta1, b2 = s->beta2, eps = s->eps, bc2_sqrt = plan->bc2_sqrt;
+    float step_size = plan->step_size;
     float c1 = (float)(1.0 - opt->beta1), c2 = (float)(1.0 - opt->beta2);
-    float *restrict m = opt->buffer[0], *restrict v = opt->buffer[1];
+    float *restrict m = opt->buffer[0] + offset, *restrict v = opt->buffer[1] + offset;
     for (size_t i = 0; i < n; i++) {
         m[i] = m[i] * b1 + c1 * g[i];
         v[i] = v[i] * b2 + c2 * (g[i] * g[i]);
@@ -211,13 +235,14 @@ static void adam_step(mlp_optimizer *opt, float *restrict p, const float *restri
     }
 }
 
-static void rmsprop_step(mlp_optimizer *opt, float *restrict p, const float *restrict g, float lr) {
-    size_t n = opt->num_params;
+static void rmsprop_update(mlp_optimizer *opt, const optimizer_plan *plan, float *restrict p,
+                           const float *restrict g, size_t offset, size_t n) {
     const mlp_optimizer_spec *s = &opt->spec;
     float alpha = s->alpha, c = (float)(1.0 - opt->alpha), eps = s->eps, mu = s->momentum;
-    float *restrict sq = opt->buffer[0];
-    float *restrict b = mu > 0.0f ? opt->buffer[1] : NULL;
-    float *restrict ga = s->centered ? opt->buffer[mu > 0.0f ? 2 : 1] : NULL;
+    float lr = plan->lr;
+    float *restrict sq = opt->buffer[0] + offset;
+    float *restrict b = mu > 0.0f ? opt->buffer[1] + offset : NULL;
+    float *restrict ga = s->centered ? opt->buffer[mu > 0.0f ? 2 : 1] + offset : NULL;
     for (size_t i = 0; i < n; i++) {
         sq[i] = sq[i] * alpha + c * (g[i] * g[i]);
         float avg;
@@ -236,20 +261,30 @@ static void rmsprop_step(mlp_optimizer *opt, float *restrict p, const float *res
     }
 }
 
-void mlp_optimizer_step(mlp_optimizer *opt, float *params, const float *grads,
-                        const uint8_t *decay_mask, float lr) {
-    if (!opt || !params || !grads) return;
+void optimizer_update(mlp_optimizer *opt, const optimizer_plan *plan, float *params,
+                      const float *grads, const uint8_t *decay_mask, size_t begin, size_t end) {
+    float *p = params + begin;
+    const float *g = grads + begin;
+    size_t n = end - begin;
     switch (opt->spec.kind) {
     case MLP_OPT_SGD:
-        sgd_step(opt, params, grads, lr);
+        sgd_update(opt, plan, p, g, begin, n);
         break;
     case MLP_OPT_ADAM:
     case MLP_OPT_ADAMW:
-        adam_step(opt, params, grads, decay_mask, lr);
+        adam_update(opt, plan, p, g, decay_mask ? decay_mask + begin : NULL, begin, n);
         break;
     case MLP_OPT_RMSPROP:
-        rmsprop_step(opt, params, grads, lr);
+        rmsprop_update(opt, plan, p, g, begin, n);
         break;
     }
-    opt->steps++;
+}
+
+void mlp_optimizer_step(mlp_optimizer *opt, float *params, const float *grads,
+                        const uint8_t *decay_mask, float lr) {
+    if (!opt || !params || !grads) return;
+    optimizer_plan plan;
+    optimizer_begin_step(opt, lr, &plan);
+    optimizer_update(opt, &plan, params, grads, decay_mask, 0, opt->num_params);
+    optimizer_end_step(opt);
 }

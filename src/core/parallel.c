@@ -22,13 +22,20 @@
 #define SPIN_BEFORE_SLEEP 5000
 #define SPIN_BEFORE_YIELD 2000
 
+/* A worker's place in the pool: thread index 1.. (the caller is 0). */
+typedef struct {
+    parallel_pool *pool;
+    size_t index;
+} worker_seat;
+
 struct parallel_pool {
     size_t threads;
     pthread_t *workers; /* threads - 1 */
+    worker_seat *seats; /* threads - 1 */
     size_t started;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    /* The task in progress: generation in the high 32 bits, the next unclaimed chunk in the low
+    /* The task in progress: generation in the high 32 bits, one bit per claimed chunk in the low
      * 32. A chunk is claimed by compare-and-swap, so a worker still holding an old generation
      * can never claim a chunk of a newer task. */
     _Atomic uint64_t ticket;
@@ -41,18 +48,31 @@ struct parallel_pool {
     atomic_size_t chunks;
 };
 
+/* The c-th chunk thread `index` tries: its own block of chunks in order first (the same block
+ * every task of the same size, so a thread keeps working on the same rows of the same weights
+ * and finds them in its cache), then the others' from their ends, where their owners reach last. */
+static size_t claim_order(size_t index, size_t threads, size_t chunks, size_t c) {
+    size_t begin = chunks * index / threads, own = chunks * (index + 1) / threads - begin;
+    return c < own ? begin + c : (begin + chunks - 1 - (c - own)) % chunks;
+}
+
 /* Claims and runs chunks of the task of generation `generation` until none is left. */
-static void run_chunks(parallel_pool *pool, uint64_t generation) {
+static void run_chunks(parallel_pool *pool, uint64_t generation, size_t index) {
     parallel_task task = atomic_load(&pool->task);
     void *arg = atomic_load(&pool->arg);
     size_t chunks = atomic_load(&pool->chunks);
-    uint64_t t = atomic_load(&pool->ticket);
-    for (;;) {
-        if (t >> 32 != generation || (t & 0xffffffffu) >= chunks) return;
-        if (!atomic_compare_exchange_weak(&pool->ticket, &t, t + 1)) continue;
-        task(arg, (size_t)(t & 0xffffffffu), chunks);
+    for (size_t c = 0; c < chunks; c++) {
+        size_t chunk = claim_order(index, pool->threads, chunks, c);
+        uint64_t bit = (uint64_t)1 << chunk, t = atomic_load(&pool->ticket);
+        bool mine = false;
+        while (!mine) {
+            if (t >> 32 != generation) return; /* a newer task: this one is finished */
+            if (t & bit) break;                /* another thread has it */
+            mine = atomic_compare_exchange_weak(&pool->ticket, &t, t | bit);
+        }
+        if (!mine) continue;
+        task(arg, chunk, chunks);
         atomic_fetch_add_explicit(&pool->done, 1, memory_order_release);
-        t = atomic_load(&pool->ticket);
     }
 }
 
@@ -74,12 +94,12 @@ static uint64_t wait_for_task(parallel_pool *pool, uint64_t seen) {
 }
 
 static void *worker_main(void *p) {
-    parallel_pool *pool = p;
+    worker_seat *seat = p;
     uint64_t seen = 0;
     for (;;) {
-        seen = wait_for_task(pool, seen);
-        if (atomic_load(&pool->stop)) return NULL;
-        run_chunks(pool, seen);
+        seen = wait_for_task(seat->pool, seen);
+        if (atomic_load(&seat->pool->stop)) return NULL;
+        run_chunks(seat->pool, seen, seat->index);
     }
 }
 
@@ -105,6 +125,7 @@ void parallel_pool_free(parallel_pool *pool) {
     pthread_cond_destroy(&pool->wake);
     pthread_mutex_destroy(&pool->lock);
     free(pool->workers);
+    free(pool->seats);
     free(pool);
 }
 
@@ -124,12 +145,14 @@ mlp_status parallel_pool_new(parallel_pool **out, size_t threads, mlp_error *err
     atomic_init(&pool->arg, NULL);
     atomic_init(&pool->chunks, 0);
     pool->workers = mlp_calloc(threads, sizeof *pool->workers, err);
-    if (!pool->workers) {
+    pool->seats = pool->workers ? mlp_calloc(threads, sizeof *pool->seats, err) : NULL;
+    if (!pool->seats) {
         parallel_pool_free(pool);
         return MLP_ERR_MEMORY;
     }
     for (size_t i = 0; i + 1 < threads; i++) {
-        if (pthread_create(&pool->workers[i], NULL, worker_main, pool) != 0) {
+        pool->seats[i] = (worker_seat){pool, i + 1};
+        if (pthread_create(&pool->workers[i], NULL, worker_main, &pool->seats[i]) != 0) {
             parallel_pool_free(pool);
             return mlp_fail(err, MLP_ERR_MEMORY, "parallel pool: cannot start thread %zu of %zu",
                             i + 2, threads);
@@ -145,6 +168,7 @@ size_t parallel_pool_threads(const parallel_pool *pool) {
 }
 
 void parallel_run(parallel_pool *pool, parallel_task task, void *arg, size_t chunks) {
+    if (chunks > PARALLEL_MAX_CHUNKS) chunks = PARALLEL_MAX_CHUNKS;
     if (!pool || pool->threads == 1 || chunks < 2) {
         for (size_t c = 0; c < chunks; c++)
             task(arg, c, chunks);
@@ -154,7 +178,7 @@ void parallel_run(parallel_pool *pool, parallel_task task, void *arg, size_t chu
     atomic_store(&pool->arg, arg);
     atomic_store(&pool->chunks, chunks);
     atomic_store(&pool->done, 0);
-    run_chunks(pool, publish(pool));
+    run_chunks(pool, publish(pool), 0);
     for (unsigned spins = 0; atomic_load_explicit(&pool->done, memory_order_acquire) != chunks;
          spins++) {
         if (spins < SPIN_BEFORE_YIELD)

@@ -1,9 +1,10 @@
 /* A small pool of worker threads for the engine's own kernels (the products of the dense layers).
- * A task is cut into chunks; the caller and the workers claim chunks one at a time until none is
- * left, so a worker the system has descheduled delays nothing but the chunk it holds, and the
- * caller finishes the rest itself. Which thread runs a chunk never changes what it computes.
- * Workers spin briefly between tasks (a training step issues several in a row), then sleep on a
- * condition variable. One pool per network: nothing is shared between networks. */
+ * A task is cut into chunks. Each thread first claims the chunks of its own block (thread t of T
+ * owns chunks [t C / T, (t + 1) C / T)), so from task to task a thread works on the same rows and
+ * finds them in its cache; then it takes what is left of the others', so a worker the system has
+ * descheduled delays nothing but the chunk it holds. Which thread runs a chunk never changes what
+ * it computes. Workers spin briefly between tasks (a training step issues several in a row), then
+ * sleep on a condition variable. One pool per network: nothing is shared between networks. */
 #ifndef MLP_CORE_PARALLEL_H
 #define MLP_CORE_PARALLEL_H
 
@@ -20,8 +21,12 @@ void parallel_pool_free(parallel_pool *pool);
 /* The thread count; 1 for a NULL pool. */
 size_t parallel_pool_threads(const parallel_pool *pool);
 
-/* Runs task(arg, chunk, chunks) for every chunk < chunks (< 2^32), some on the calling thread;
- * returns when all have finished. A NULL pool runs them all on the caller in order. */
+/* The most chunks a task is cut into (one bit each in a 32-bit claim mask). */
+#define PARALLEL_MAX_CHUNKS 32
+
+/* Runs task(arg, chunk, chunks) for every chunk < chunks, some on the calling thread; returns when
+ * all have finished. A NULL pool runs them all on the caller in order. chunks above
+ * PARALLEL_MAX_CHUNKS is lowered to it (the task sees the lowered count). */
 void parallel_run(parallel_pool *pool, parallel_task task, void *arg, size_t chunks);
 
 #endif

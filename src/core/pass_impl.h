@@ -80,8 +80,19 @@ const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t fi
     return ws->act[last];
 }
 
+/* The rows of one layer handed on to a net_update_hook. */
+typedef struct {
+    const net_update_hook *hook;
+    size_t layer;
+} K(layer_rows);
+
+static void K(layer_rows_done)(void *arg, size_t begin, size_t end) {
+    const K(layer_rows) *l = arg;
+    l->hook->rows(l->hook->ctx, l->layer, begin, end);
+}
+
 void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
-                     const mlp_batch *targets) {
+                     const mlp_batch *targets, const net_update_hook *hook) {
     const mlp_net_spec *spec = ws->spec;
     size_t last = spec->num_layers - 1;
     REAL *delta = ws->delta[0];
@@ -89,9 +100,11 @@ void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
     for (size_t i = last + 1; i-- > 0;) {
         const REAL *in = i == 0 ? x : K(layer_output)(ws, i - 1, training);
         REAL *delta_in = i == 0 ? NULL : ws->delta[delta == ws->delta[0]];
+        K(layer_rows) rows = {hook, i};
         K(dense_backward)
         (ws->pool, in, n, spec->widths[i], spec->widths[i + 1], ws->params + ws->layout->weight[i],
-         delta, ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in);
+         delta, ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in,
+         hook ? K(layer_rows_done) : NULL, &rows);
         if (delta_in) K(activation_backward)
         (delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL, n * spec->widths[i],
          spec->activation[i - 1], (REAL)spec->leaky_relu_slope);

@@ -26,19 +26,25 @@ double K(penalty)(const REAL *params, const mlp_net_spec *spec, const net_layout
     return sum;
 }
 
+void K(add_penalty_gradient_range)(const REAL *params, REAL *grads, size_t begin, size_t end,
+                                   const mlp_regularization *reg) {
+    REAL l1 = (REAL)reg->l1, l2 = (REAL)reg->l2;
+    if (l1 == 0) /* the common L2-only case in one vectorisable loop */
+        for (size_t p = begin; p < end; p++)
+            grads[p] += l2 * params[p];
+    else
+        for (size_t p = begin; p < end; p++) {
+            REAL w = params[p];
+            REAL sign = (REAL)((w > 0) - (w < 0));
+            grads[p] += l1 * sign + l2 * w;
+        }
+}
+
 void K(add_penalty_gradient)(const REAL *params, REAL *grads, const mlp_net_spec *spec,
                              const net_layout *layout, const mlp_regularization *reg) {
-    REAL l1 = (REAL)reg->l1, l2 = (REAL)reg->l2;
     for (size_t i = 0; i < spec->num_layers; i++) {
         size_t begin, end;
         K(penalised_range)(spec, layout, i, reg->on_biases, &begin, &end);
-        if (l1 == 0) /* the common L2-only case in one vectorisable loop */
-            for (size_t p = begin; p < end; p++) grads[p] += l2 * params[p];
-        else
-            for (size_t p = begin; p < end; p++) {
-                REAL w = params[p];
-                REAL sign = (REAL)((w > 0) - (w < 0));
-                grads[p] += l1 * sign + l2 * w;
-            }
+        K(add_penalty_gradient_range)(params, grads, begin, end, reg);
     }
 }

@@ -41,6 +41,13 @@ bool core_sgemm_uses_avx512(void) {
     return sgemm_avx512_supported();
 }
 
+/* The number of chunks for `units` blocks of work: a few per thread, at most one per block. */
+static size_t chunk_count(const parallel_pool *pool, size_t units) {
+    size_t chunks = CHUNKS_PER_THREAD * parallel_pool_threads(pool);
+    if (chunks > PARALLEL_MAX_CHUNKS) chunks = PARALLEL_MAX_CHUNKS;
+    return chunks < units ? chunks : units;
+}
+
 void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
                 const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
     if (m == 0 || n == 0) return;
@@ -51,11 +58,47 @@ void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_
         return;
     }
     product p = {trans_a, trans_b, m, n, k, a, b, lda, ldb, ldc, c};
-    size_t units = (n + column_unit(&p) - 1) / column_unit(&p);
-    size_t chunks = CHUNKS_PER_THREAD * parallel_pool_threads(pool);
-    if (chunks > units) chunks = units;
+    size_t chunks = chunk_count(pool, (n + column_unit(&p) - 1) / column_unit(&p));
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         product_part(&p, 0, 1);
     else
         parallel_run(pool, product_part, &p, chunks);
+}
+
+typedef struct {
+    product p;
+    core_rows_done done;
+    void *done_arg;
+} row_product;
+
+/* Chunk `part` of `parts` of the output rows, in blocks of SGEMM_AVX512_NT_COLUMNS: the blocks the
+ * forward product z = x W^T cuts W's rows into, so with W's gradient as C each thread computes,
+ * and hands to `done`, the rows of W it multiplied in the forward pass. */
+static void row_product_part(void *arg, size_t part, size_t parts) {
+    const row_product *r = arg;
+    const product *p = &r->p;
+    size_t unit = SGEMM_AVX512_NT_COLUMNS, units = (p->m + unit - 1) / unit;
+    size_t i0 = units * part / parts * unit, i1 = units * (part + 1) / parts * unit;
+    if (i1 > p->m) i1 = p->m;
+    if (i0 >= i1) return;
+    sgemm_avx512_bc(i1 - i0, p->k, p->a + i0, 1, p->lda, p->b, p->ldb, p->c + i0 * p->ldc, p->ldc,
+                    0, p->n);
+    if (r->done) r->done(r->done_arg, i0, i1);
+}
+
+void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
+                        size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
+                        core_rows_done done, void *done_arg) {
+    if (m == 0) return;
+    if (!sgemm_avx512_supported() || n == 0) {
+        core_sgemm(pool, true, false, m, n, k, a, lda, b, ldb, c, ldc);
+        if (done) done(done_arg, 0, m);
+        return;
+    }
+    row_product r = {{true, false, m, n, k, a, b, lda, ldb, ldc, c}, done, done_arg};
+    size_t chunks = chunk_count(pool, (m + SGEMM_AVX512_NT_COLUMNS - 1) / SGEMM_AVX512_NT_COLUMNS);
+    if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
+        row_product_part(&r, 0, 1);
+    else
+        parallel_run(pool, row_product_part, &r, chunks);
 }

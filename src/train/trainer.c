@@ -197,6 +197,18 @@ static bool params_finite(const mlp_net *net) {
     return true;
 }
 
+/* Assembles the samples order[first .. first+n) into t->x and t->labels, augmented when the
+ * configuration asks for it. */
+static mlp_status gather_batch(trainer *t, size_t first, size_t n, mlp_batch *batch,
+                               mlp_error *err) {
+    const mlp_augment_spec *augment =
+        t->cfg->augment.max_shift || t->cfg->augment.max_rotation > 0 ? &t->cfg->augment : NULL;
+    MLP_TRY(mlp_dataset_gather(t->train, t->order + first, n, mlp_model_transform(t->model),
+                               augment, &t->state.augment_rng, t->x, t->labels, err));
+    *batch = (mlp_batch){.x = t->x, .labels = t->labels, .n = n};
+    return mlp_ok(err);
+}
+
 /* Gradient of the mean loss over order[first .. first+n) (this rank's share when distributed),
  * summed over ranks; *loss_sum and *correct are totals over the whole batch. */
 static mlp_status batch_gradient(trainer *t, size_t first, size_t n, double *loss_sum,
@@ -211,12 +223,8 @@ static mlp_status batch_gradient(trainer *t, size_t first, size_t n, double *los
     float *grads = mlp_net_grads(t->net);
     double sums[2] = {0, 0};
     if (share > 0) {
-        const mlp_augment_spec *augment =
-            t->cfg->augment.max_shift || t->cfg->augment.max_rotation > 0 ? &t->cfg->augment : NULL;
-        MLP_TRY(mlp_dataset_gather(t->train, t->order + first + lo, share,
-                                   mlp_model_transform(t->model), augment, &t->state.augment_rng,
-                                   t->x, t->labels, err));
-        mlp_batch batch = {.x = t->x, .labels = t->labels, .n = share};
+        mlp_batch batch;
+        MLP_TRY(gather_batch(t, first + lo, share, &batch, err));
         mlp_batch_result result;
         MLP_TRY(mlp_net_gradient(t->net, &batch, &t->state.dropout_rng, &result, err));
         sums[0] = result.loss * (double)share;
@@ -242,22 +250,46 @@ static double epoch_progress(const trainer *t) {
     return (double)t->state.epoch + (double)t->state.position / (double)t->num_train;
 }
 
+/* The fused step (mlp_net_train_step) on this process's batch: the usual case, where nothing needs
+ * the whole gradient before the update. */
+static mlp_status fused_step(trainer *t, size_t n, double *loss_sum, double *correct,
+                             mlp_error *err) {
+    mlp_batch batch;
+    MLP_TRY(gather_batch(t, t->state.position, n, &batch, err));
+    mlp_batch_result result;
+    MLP_TRY(mlp_net_train_step(t->net, &batch, &t->state.dropout_rng, &t->cfg->regularization,
+                               t->optimizer, t->decay_mask, t->lr, &result, err));
+    *loss_sum = result.loss * (double)n;
+    *correct = (double)result.correct;
+    return mlp_ok(err);
+}
+
+/* A non-finite loss means divergence. The fused step has then already updated the weights; they
+ * are never saved (the run stops at its last good checkpoint), and the separate path stops before
+ * updating, so both report the same step. */
 static mlp_status train_step(trainer *t, size_t n, bool *diverged, mlp_error *err) {
     const mlp_train_config *c = t->cfg;
     mlp_run_state *s = &t->state;
     t->lr = mlp_schedule_lr(&c->schedule, &s->schedule, s->step, epoch_progress(t));
     double loss_sum, correct;
-    MLP_TRY(batch_gradient(t, s->position, n, &loss_sum, &correct, err));
+    bool whole_gradient = c->clip_norm > 0 || (t->hooks && t->hooks->distributed);
+    if (!whole_gradient) {
+        MLP_TRY(fused_step(t, n, &loss_sum, &correct, err));
+    } else {
+        MLP_TRY(batch_gradient(t, s->position, n, &loss_sum, &correct, err));
+        if (isfinite(loss_sum)) {
+            if (c->regularization.l1 > 0 || c->regularization.l2 > 0)
+                mlp_net_add_penalty_gradient(t->net, &c->regularization);
+            float *grads = mlp_net_grads(t->net);
+            size_t num_params = mlp_net_num_params(t->net);
+            if (c->clip_norm > 0) mlp_clip_grad_norm(grads, num_params, c->clip_norm);
+            mlp_optimizer_step(t->optimizer, mlp_net_params(t->net), grads, t->decay_mask, t->lr);
+        }
+    }
     if (!isfinite(loss_sum)) {
         *diverged = true;
         return mlp_ok(err);
     }
-    if (c->regularization.l1 > 0 || c->regularization.l2 > 0)
-        mlp_net_add_penalty_gradient(t->net, &c->regularization);
-    float *grads = mlp_net_grads(t->net);
-    size_t num_params = mlp_net_num_params(t->net);
-    if (c->clip_norm > 0) mlp_clip_grad_norm(grads, num_params, c->clip_norm);
-    mlp_optimizer_step(t->optimizer, mlp_net_params(t->net), grads, t->decay_mask, t->lr);
     s->step++;
     s->position += n;
     s->samples_seen += n;
