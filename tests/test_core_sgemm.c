@@ -77,6 +77,9 @@ static void check_all_shapes(bool ta, bool tb) {
     check_product(ta, tb, 50, 200, 784, pools);
     check_product(ta, tb, 128, 784, 200, pools);
     check_product(ta, tb, 200, 784, 128, pools);
+    /* Many rows: a forward product is then cut by rows (a tail of one row here). */
+    check_product(ta, tb, 1000, 200, 784, pools);
+    check_product(ta, tb, 257, 10, 200, pools);
     parallel_pool_free(pools[0]);
     parallel_pool_free(pools[1]);
 }
@@ -115,6 +118,68 @@ static void test_pool_runs_every_chunk_once(void) {
         CHECK(atomic_load(&alone[c]) == 1);
     mlp_error err;
     CHECK(parallel_pool_new(&pool, 0, &err) == MLP_ERR_ARGUMENT && pool == NULL);
+}
+
+/* More chunks than the pool takes: lowered to PARALLEL_MAX_CHUNKS, each run once. */
+static void count_lowered_chunk(void *arg, size_t chunk, size_t chunks) {
+    atomic_int *counts = arg;
+    if (chunks == PARALLEL_MAX_CHUNKS) atomic_fetch_add(&counts[chunk], 1);
+}
+
+static void test_pool_lowers_chunk_count(void) {
+    parallel_pool *pool = NULL;
+    CHECK(parallel_pool_new(&pool, 2, NULL) == MLP_OK);
+    atomic_int counts[PARALLEL_MAX_CHUNKS] = {0};
+    for (int r = 0; r < 500; r++)
+        parallel_run(pool, count_lowered_chunk, counts, PARALLEL_MAX_CHUNKS + 9);
+    parallel_pool_free(pool);
+    for (int c = 0; c < PARALLEL_MAX_CHUNKS; c++)
+        CHECK_MSG(atomic_load(&counts[c]) == 500, "chunk %d", c);
+}
+
+/* What core_sgemm_tn_rows hands on: every row exactly once, after it is written. */
+typedef struct {
+    const float *c;
+    const float *want;
+    size_t n;
+    atomic_int rows[200];
+    atomic_int early; /* rows handed on before they held their value */
+} rows_seen;
+
+static void see_rows(void *arg, size_t begin, size_t end) {
+    rows_seen *seen = arg;
+    for (size_t i = begin; i < end; i++) {
+        atomic_fetch_add(&seen->rows[i], 1);
+        if (memcmp(seen->c + i * seen->n, seen->want + i * seen->n, seen->n * sizeof(float)) != 0)
+            atomic_fetch_add(&seen->early, 1);
+    }
+}
+
+static void test_row_blocks_product(void) {
+    enum { M = 200, N = 784, K = 50 };
+    parallel_pool *pool = NULL;
+    CHECK(parallel_pool_new(&pool, 2, NULL) == MLP_OK);
+    float *a = random_matrix(K * M, 3), *b = random_matrix(K * N, 4);
+    float *want = malloc(M * N * sizeof *want), *got = malloc(M * N * sizeof *got);
+    core_sgemm(NULL, true, false, M, N, K, a, M, b, N, want, N);
+    for (int threads = 1; threads <= 2; threads++) {
+        static rows_seen seen;
+        memset(&seen, 0, sizeof seen);
+        seen.c = got, seen.want = want, seen.n = N;
+        memset(got, 0xff, M * N * sizeof *got);
+        core_sgemm_tn_rows(threads == 2 ? pool : NULL, M, N, K, a, M, b, N, got, N, see_rows,
+                           &seen);
+        CHECK(memcmp(got, want, M * N * sizeof *got) == 0);
+        for (int i = 0; i < M; i++)
+            CHECK_MSG(atomic_load(&seen.rows[i]) == 1, "row %d handed on %d times", i,
+                      atomic_load(&seen.rows[i]));
+        CHECK(atomic_load(&seen.early) == 0);
+    }
+    free(a);
+    free(b);
+    free(want);
+    free(got);
+    parallel_pool_free(pool);
 }
 
 /* Ten SGD steps of a 784-200-100-10 network at batch 64 from one seed, with OpenBLAS (and so the
@@ -172,6 +237,8 @@ int main(void) {
     RUN_TEST(test_input_gradient_product);
     RUN_TEST(test_both_transposed_product);
     RUN_TEST(test_pool_runs_every_chunk_once);
+    RUN_TEST(test_pool_lowers_chunk_count);
+    RUN_TEST(test_row_blocks_product);
     RUN_TEST(test_training_same_bits_with_one_or_two_threads);
     RUN_TEST(test_reports_kernel_choice);
     return harness_finish();

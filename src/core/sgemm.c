@@ -6,6 +6,8 @@
 
 /* Below this many multiply-adds a product runs on one thread: waking a worker costs more. */
 #define PARALLEL_MIN_MULTIPLY_ADDS 500000
+/* From this many rows on, a forward product is cut by rows (product_rows_part). */
+#define ROW_SPLIT_MIN_ROWS 256
 /* Chunks per thread: enough that a late or descheduled thread leaves little for the others. */
 #define CHUNKS_PER_THREAD 4
 
@@ -20,6 +22,19 @@ typedef struct {
 /* The kernels' column block: chunks are cut at multiples of it. */
 static size_t column_unit(const product *p) {
     return p->trans_b ? SGEMM_AVX512_NT_COLUMNS : SGEMM_AVX512_BC_COLUMNS;
+}
+
+/* Chunk `part` of `parts` of the output rows, in blocks of the nt kernel's tile height: for a
+ * forward product with many rows (inference, big batches), whose x is then larger than a core's
+ * cache. Cut by columns, each thread would stream all of x once per chunk; cut by rows, once. */
+static void product_rows_part(void *arg, size_t part, size_t parts) {
+    const product *p = arg;
+    size_t unit = SGEMM_AVX512_NT_ROWS, units = (p->m + unit - 1) / unit;
+    size_t i0 = units * part / parts * unit, i1 = units * (part + 1) / parts * unit;
+    if (i1 > p->m) i1 = p->m;
+    if (i0 >= i1) return;
+    sgemm_avx512_nt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
+                    p->ldc, 0, p->n);
 }
 
 /* Chunk `part` of `parts` of the output columns. */
@@ -58,11 +73,14 @@ void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_
         return;
     }
     product p = {trans_a, trans_b, m, n, k, a, b, lda, ldb, ldc, c};
-    size_t chunks = chunk_count(pool, (n + column_unit(&p) - 1) / column_unit(&p));
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         product_part(&p, 0, 1);
+    else if (trans_b && m >= ROW_SPLIT_MIN_ROWS)
+        parallel_run(pool, product_rows_part, &p,
+                     chunk_count(pool, (m + SGEMM_AVX512_NT_ROWS - 1) / SGEMM_AVX512_NT_ROWS));
     else
-        parallel_run(pool, product_part, &p, chunks);
+        parallel_run(pool, product_part, &p,
+                     chunk_count(pool, (n + column_unit(&p) - 1) / column_unit(&p)));
 }
 
 typedef struct {

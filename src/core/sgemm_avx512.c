@@ -75,12 +75,11 @@ TARGET INLINE void nt_tile(const int mr, const int nr, size_t k, const float *a,
     }
 }
 
-#define NT_ROWS 4
 
 TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float *b,
                             size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
-    for (size_t i = 0; i < m; i += NT_ROWS) {
-        int mr = m - i < NT_ROWS ? (int)(m - i) : NT_ROWS;
+    for (size_t i = 0; i < m; i += SGEMM_AVX512_NT_ROWS) {
+        int mr = m - i < SGEMM_AVX512_NT_ROWS ? (int)(m - i) : SGEMM_AVX512_NT_ROWS;
         for (size_t j = j0; j < j1; j += SGEMM_AVX512_NT_COLUMNS) {
             int nr = j1 - j < SGEMM_AVX512_NT_COLUMNS ? (int)(j1 - j) : SGEMM_AVX512_NT_COLUMNS;
             const float *ai = a + i * lda, *bj = b + j * ldb;

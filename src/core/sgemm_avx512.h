@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Column blocks the kernels advance by; a thread's range should start at a multiple. */
+/* Column blocks the kernels advance by (a thread's range should start at a multiple), and the nt
+ * kernel's row block. */
 #define SGEMM_AVX512_NT_COLUMNS 6
+#define SGEMM_AVX512_NT_ROWS 4
 #define SGEMM_AVX512_BC_COLUMNS 16
 
 bool sgemm_avx512_supported(void);
