@@ -57,6 +57,14 @@ check summary_keys sh -c 'for k in test_accuracy test_loss best_val_accuracy bes
 check summary_stop_reason grep -q '"stop_reason":[[:space:]]*"max_epochs"' run1/summary.json
 check learns grep -Eq 'test accuracy (0\.[89]|1\.0)' train.out
 
+# --- --out creates missing parent folders; a file in the way is an error naming it
+"$MLP" train blobs.ini --out nested/deeper/run --quiet --set training.epochs=1 > /dev/null 2>&1
+check out_creates_parents [ -s nested/deeper/run/summary.json ]
+: > not-a-folder
+"$MLP" train blobs.ini --out not-a-folder/run --quiet --set training.epochs=1 > /dev/null 2> out_bad.err
+check out_file_in_the_way_exit_1 [ $? -eq 1 ]
+check out_file_in_the_way_message grep -q 'not-a-folder' out_bad.err
+
 # --- the checkpoint reads with the safetensors/numpy conventions (standard-library reader)
 if command -v python3 > /dev/null 2>&1; then
     python3 "$REPO/scripts/safetensors_check.py" run1/last.safetensors > check.out 2>&1

@@ -1,13 +1,12 @@
 #include "sweep/plan.h"
 
+#include "io/folders.h"
 #include "util/error.h"
 #include "util/text.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* out_dir/name/repeat-R followed by suffix; NULL when out of memory. */
 static char *run_path(const char *out_dir, const char *name, size_t repeat, const char *suffix) {
@@ -70,36 +69,14 @@ void mlp_sweep_plan_free(mlp_sweep_plan *plan) {
     free(plan);
 }
 
-/* mkdir -p: creates path and its missing parents. */
-static mlp_status make_dirs(const char *path, mlp_error *err) {
-    char *copy = strdup(path);
-    if (!copy) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory creating %s", path);
-    mlp_status status = MLP_OK;
-    for (char *p = copy + 1;; p++) {
-        bool end = *p == '\0';
-        if (!end && *p != '/') continue;
-        *p = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST)
-            status = mlp_fail(err, MLP_ERR_IO, "%s: cannot create the folder: %s", copy,
-                              strerror(errno));
-        *p = '/';
-        if (end || status != MLP_OK) break;
-    }
-    struct stat st;
-    if (status == MLP_OK && (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)))
-        status = mlp_fail(err, MLP_ERR_IO, "%s: exists and is not a folder", path);
-    free(copy);
-    return status == MLP_OK ? mlp_ok(err) : status;
-}
-
 mlp_status mlp_sweep_plan_make_dirs(const mlp_sweep_plan *plan, mlp_error *err) {
-    MLP_TRY(make_dirs(plan->out_dir, err));
+    MLP_TRY(mlp_make_folders(plan->out_dir, err));
     for (size_t i = 0; i < plan->num_runs; i += plan->repeats) {
         mlp_text t = {0};
         mlp_text_append(&t, "%s/%s", plan->out_dir, plan->runs[i].name);
         char *dir = mlp_text_finish(&t, NULL);
         if (!dir) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory creating folders");
-        mlp_status status = make_dirs(dir, err);
+        mlp_status status = mlp_make_folders(dir, err);
         free(dir);
         MLP_TRY(status);
     }

@@ -10,19 +10,18 @@
 #include "io/safetensors.h"
 #include "io/summary_json.h"
 #include "io/atomic_file.h"
+#include "io/folders.h"
 #include "train/checkpoint.h"
 #include "train/model_file.h"
 #include "train/train_config.h"
 #include "util/error.h"
 
 #include <cblas-openblas.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 /* Random streams, one per purpose. */
@@ -76,9 +75,7 @@ static mlp_status join_path(char *out, const char *dir, const char *name, mlp_er
 }
 
 static mlp_status make_run_dir(trainer *t, const char *dir, mlp_error *err) {
-    if (t->writer && mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return mlp_fail(err, MLP_ERR_IO, "%s: cannot create the run folder: %s", dir,
-                        strerror(errno));
+    if (t->writer) MLP_TRY(mlp_make_folders(dir, err));
     MLP_TRY(join_path(t->last_path, dir, "last.safetensors", err));
     MLP_TRY(join_path(t->best_path, dir, "best.safetensors", err));
     MLP_TRY(join_path(t->metrics_path, dir, "metrics.csv", err));
