@@ -1,5 +1,6 @@
 # mlp: `make` builds libmlp.a and the `mlp` command into build/; `make test` builds and runs every
-# test twice, plainly and under AddressSanitizer + UndefinedBehaviorSanitizer, and ends with the line
+# test program three times (plainly, under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# without the AVX-512 kernels), the end-to-end scripts once, and ends with the line
 # "N passed, N failed, N skipped". Both first install missing Debian packages (scripts/install-deps.sh).
 #
 # Layout: every .c under src/ except src/cli/ goes into the library; src/cli/ is the command;
@@ -16,6 +17,13 @@ CPPFLAGS += -Iinclude -Isrc -I/usr/include/plplot -D_POSIX_C_SOURCE=200809L
 CFLAGS += -std=c11 -Wall -Wextra -Werror -fno-math-errno $(OPT) $(SAN) -MMD -MP
 LDLIBS += -lopenblas -lmatio -lz -lcjson -linih -lplplot -lpng -lm -lpthread
 LDFLAGS += $(SAN)
+
+# PORTABLE=1 leaves out the AVX-512 kernels (src/core/sgemm_avx512.c compiles its stubs), so every
+# product goes through cblas_sgemm as on a CPU without AVX-512; `make test` checks that path too.
+PORTABLE ?= 0
+ifeq ($(PORTABLE),1)
+CPPFLAGS += -DMLP_PORTABLE
+endif
 
 # MPI (OpenMPI): MPI=1 builds `mpirun -np N mlp train|sweep` support (src/mpi/world_mpi.c); MPI=0
 # builds without any MPI (src/mpi/world_none.c). Default: 1 when mpicc is found.
@@ -73,12 +81,15 @@ asan: deps
 	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
 
 # End-to-end scripts get the command to test in $MLP (plain build) and run once.
+# The test programs run a third time in $(BUILD)-portable, without the AVX-512 kernels.
 test: deps
 	$(MAKE) tests
 	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
+	$(MAKE) BUILD=$(BUILD)-portable PORTABLE=1 OPT="-O1 -g" $(TEST_BIN:$(BUILD)/%=$(BUILD)-portable/%)
 	@MLP=$(CURDIR)/$(BUILD)/mlp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:$(BUILD)/%=$(BUILD)-asan/%) $(TEST_SH)
+	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:$(BUILD)/%=$(BUILD)-asan/%) \
+	  $(TEST_BIN:$(BUILD)/%=$(BUILD)-portable/%) $(TEST_SH)
 
 FUZZ_BUILD ?= $(BUILD)-fuzz
 # libFuzzer targets, built with clang against a sanitized library compiled by clang.

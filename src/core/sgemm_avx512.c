@@ -11,7 +11,7 @@
  * the result does not depend on how the columns are split between threads. */
 #include "core/sgemm_avx512.h"
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(MLP_PORTABLE)
 
 #include <immintrin.h>
 #include <stdint.h>
@@ -170,7 +170,7 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
     }
 }
 
-#else /* not x86-64: no AVX-512 kernels; sgemm.c uses cblas_sgemm */
+#else /* not x86-64, or built PORTABLE=1: no AVX-512 kernels; sgemm.c uses cblas_sgemm */
 
 bool sgemm_avx512_supported(void) {
     return false;

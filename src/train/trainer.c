@@ -268,7 +268,7 @@ static mlp_status train_step(trainer *t, size_t n, bool *diverged, mlp_error *er
     const mlp_train_config *c = t->cfg;
     mlp_run_state *s = &t->state;
     t->lr = mlp_schedule_lr(&c->schedule, &s->schedule, s->step, epoch_progress(t));
-    double loss_sum, correct;
+    double loss_sum = 0, correct = 0;
     bool whole_gradient = c->clip_norm > 0 || (t->hooks && t->hooks->distributed);
     if (!whole_gradient) {
         MLP_TRY(fused_step(t, n, &loss_sum, &correct, err));
