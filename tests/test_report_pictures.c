@@ -1,5 +1,6 @@
 /* Weight tiles, confusion matrices and sample grids drawn from plain arrays: sizes, not blank,
  * clear errors, and pictures drawn from two threads at once (PLplot's state is serialised). */
+#include "report/plot_draw.h"
 #include "report_check.h"
 
 #include <pthread.h>
@@ -90,6 +91,32 @@ static void test_confusion_matrix(void) {
     remove_tree(dir);
 }
 
+/* Names are drawn as they are: PLplot's escape character '#' doubled ("#u" would raise the rest
+ * of "lr#up" as a superscript), cut to fit without splitting a doubled '#'. */
+static void test_text_drawn_literally(void) {
+    char out[16];
+    CHECK(strcmp(plot_literal("lr#up 50% a_b", out, sizeof out), "lr##up 50% a_b") == 0);
+    CHECK(strcmp(plot_literal("##", out, sizeof out), "####") == 0);
+    CHECK(strcmp(plot_literal("", out, sizeof out), "") == 0);
+    CHECK(strcmp(plot_literal("abcdefghijklm#n", out, sizeof out), "abcdefghijklm##") == 0);
+    CHECK(strcmp(plot_literal("abcdefghijklmn#o", out, sizeof out), "abcdefghijklmn") == 0);
+    CHECK(strcmp(plot_literal("abc", out, 1), "") == 0);
+    /* A picture with such names draws. */
+    char dir[64], path[128];
+    make_temp_dir(dir, sizeof dir);
+    path_in(path, sizeof path, dir, "escapes.png");
+    uint64_t counts[4] = {5, 1, 2, 7};
+    const char *names[2] = {"a#u1", "b#d#"};
+    mlp_plot_options options;
+    mlp_plot_options_default(&options);
+    options.title = "run#g 1";
+    mlp_error err;
+    CHECK_MSG(mlp_plot_confusion(counts, 2, names, &options, path, &err) == MLP_OK, "%s",
+              err.message);
+    check_png(path, 1000, 900, 8);
+    remove_tree(dir);
+}
+
 static void test_sample_grid(void) {
     char dir[64], out[128];
     make_temp_dir(dir, sizeof dir);
@@ -157,6 +184,7 @@ int main(void) {
     RUN_TEST(test_weight_tiles_grid_and_templates);
     RUN_TEST(test_weight_tiles_bad_input);
     RUN_TEST(test_confusion_matrix);
+    RUN_TEST(test_text_drawn_literally);
     RUN_TEST(test_sample_grid);
     RUN_TEST(test_two_threads_draw_in_turn);
     return harness_finish();

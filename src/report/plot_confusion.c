@@ -77,7 +77,7 @@ mlp_status mlp_plot_confusion(const uint64_t *counts, size_t num_classes,
                 /* Dark cells get white text. */
                 plcol0(share[t * k + p] > 55 ? PLOT_BACKGROUND : PLOT_INK);
                 PLFLT y = (PLFLT)(k - 1 - t) + 0.5;
-                plptex((PLFLT)p + 0.5, y - 0.15, 1, 0, 0.5, buf);
+                plot_ptex((PLFLT)p + 0.5, y - 0.15, 0.5, buf);
             }
         plcol0(PLOT_INK);
         plbox("bc", 0, 0, "bc", 0, 0);
@@ -94,14 +94,14 @@ mlp_status mlp_plot_confusion(const uint64_t *counts, size_t num_classes,
             const char *name = class_label(class_names, c, buf, sizeof buf);
             PLFLT pos = ((PLFLT)c + 0.5) / (PLFLT)k;
             if (upright)
-                plmtex("bv", 0.7, pos, 1.0, name);
+                plot_mtex("bv", 0.7, pos, 1.0, name);
             else
-                plmtex("b", 1.5, pos, 0.5, name);
-            plmtex("lv", 0.7, 1.0 - pos, 1.0, name);
+                plot_mtex("b", 1.5, pos, 0.5, name);
+            plot_mtex("lv", 0.7, 1.0 - pos, 1.0, name);
         }
         plot_text_size(1.0);
-        plmtex("b", upright ? names_depth + 1.0 : 3.5, 0.5, 0.5, "predicted class");
-        plmtex("l", names_depth + 1.0, 0.5, 0.5, "true class");
+        plot_mtex("b", upright ? names_depth + 1.0 : 3.5, 0.5, 0.5, "predicted class");
+        plot_mtex("l", names_depth + 1.0, 0.5, 0.5, "true class");
         plot_colorbar(x1 + 0.04, x1 + 0.065, y0, y1, 0, 100, "share of the true class (%)");
         status = plot_end(&session, err);
     }

@@ -89,7 +89,7 @@ static void draw_panel(const plot_lines *lines, const panel *p, PLFLT vx0, PLFLT
     if (!panel_range(lines, p, &x1, &y0, &y1)) {
         plwind(0, 1, 0, 1);
         plcol0(PLOT_INK);
-        plptex(0.5, 0.5, 1, 0, 0.5, "no values logged");
+        plot_ptex(0.5, 0.5, 0.5, "no values logged");
         x1 = 1, y0 = 0, y1 = 1;
     } else {
         plwind(0, x1, y0, y1);
@@ -104,9 +104,9 @@ static void draw_panel(const plot_lines *lines, const panel *p, PLFLT vx0, PLFLT
     }
     plcol0(PLOT_INK);
     plbox("bcnst", 0, 0, "bcnstv", 0, 0);
-    plmtex("t", 1.5, 0.5, 0.5, p->title);
-    plmtex("b", 3.0, 0.5, 0.5, p->x_label);
-    plmtex("l", 4.0, 0.5, 0.5, p->y_label);
+    plot_mtex("t", 1.5, 0.5, 0.5, p->title);
+    plot_mtex("b", 3.0, 0.5, 0.5, p->x_label);
+    plot_mtex("l", 4.0, 0.5, 0.5, p->y_label);
 }
 
 /* As many columns as the longest name leaves room for, at most LEGEND_COLUMNS. */
@@ -127,7 +127,8 @@ static void draw_legend(const plot_lines *lines, PLFLT top) {
     PLINT *styles = calloc(n, sizeof *styles), *ink = calloc(n, sizeof *ink);
     PLFLT *widths = calloc(n, sizeof *widths);
     const char **text = calloc(n, sizeof *text);
-    if (opts && colors && styles && ink && widths && text) {
+    char *literal = malloc(n * PLOT_TEXT_MAX);
+    if (opts && colors && styles && ink && widths && text && literal) {
         for (size_t i = 0; i < n; i++) {
             bool key = i >= lines->num_lines;
             opts[i] = PL_LEGEND_LINE;
@@ -135,7 +136,9 @@ static void draw_legend(const plot_lines *lines, PLFLT top) {
             ink[i] = PLOT_INK;
             styles[i] = key && i == n - 1 ? 3 : 1;
             widths[i] = 2.0;
-            text[i] = key ? (i == n - 1 ? "validation" : "train") : lines->lines[i].name;
+            text[i] =
+                plot_literal(key ? (i == n - 1 ? "validation" : "train") : lines->lines[i].name,
+                             literal + i * PLOT_TEXT_MAX, PLOT_TEXT_MAX);
         }
         PLINT columns = legend_columns(lines);
         PLINT rows = (PLINT)((n + (size_t)columns - 1) / (size_t)columns);
@@ -156,6 +159,7 @@ static void draw_legend(const plot_lines *lines, PLFLT top) {
     free(ink);
     free(widths);
     free(text);
+    free(literal);
 }
 
 static size_t longest_curve(const plot_lines *lines) {

@@ -83,12 +83,34 @@ void plot_colorbar(PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1, PLFLT lo, PLFLT hi, c
     plcol0(PLOT_INK);
     plot_text_size(0.85);
     plbox("bc", 0, 0, "bcmstv", 0, 0);
-    plmtex("r", 5.0, 0.5, 0.5, label);
+    plot_mtex("r", 5.0, 0.5, 0.5, label);
     plot_text_size(1.0);
 }
 
 void plot_text_size(double relative) {
     plschr(0, 0.8 * relative);
+}
+
+const char *plot_literal(const char *text, char *out, size_t size) {
+    size_t used = 0;
+    for (const char *c = text; *c; c++) {
+        size_t need = *c == '#' ? 2 : 1;
+        if (used + need >= size) break; /* cut, never in the middle of a doubled '#' */
+        out[used++] = *c;
+        if (*c == '#') out[used++] = '#';
+    }
+    if (size) out[used] = '\0';
+    return out;
+}
+
+void plot_ptex(PLFLT x, PLFLT y, PLFLT just, const char *text) {
+    char literal[PLOT_TEXT_MAX];
+    plptex(x, y, 1, 0, just, plot_literal(text, literal, sizeof literal));
+}
+
+void plot_mtex(const char *side, PLFLT disp, PLFLT pos, PLFLT just, const char *text) {
+    char literal[PLOT_TEXT_MAX];
+    plmtex(side, disp, pos, just, plot_literal(text, literal, sizeof literal));
 }
 
 void plot_page_title(const char *title) {
@@ -97,7 +119,7 @@ void plot_page_title(const char *title) {
     plwind(0, 1, 0, 1);
     plcol0(PLOT_INK);
     plot_text_size(1.3);
-    plptex(0.5, 0.955, 1, 0, 0.5, title);
+    plot_ptex(0.5, 0.955, 0.5, title);
     plot_text_size(1.0);
 }
 

@@ -37,6 +37,16 @@ void plot_colorbar(PLFLT x0, PLFLT x1, PLFLT y0, PLFLT y1, PLFLT lo, PLFLT hi, c
 /* Sets the text height to `relative` times the pictures' base size (smaller than PLplot's). */
 void plot_text_size(double relative);
 
+/* Text for PLplot to draw as it is: PLplot reads '#' as an escape ("#u" raises the text, "#g"
+ * turns to Greek), so each '#' is doubled. Writes into out[size] (cut to fit) and returns out. */
+#define PLOT_TEXT_MAX 1024
+const char *plot_literal(const char *text, char *out, size_t size);
+
+/* plptex (horizontal, at world x, y) and plmtex (relative to the viewport's `side`) of literal
+ * text: every name, title and label of the pictures goes through these. */
+void plot_ptex(PLFLT x, PLFLT y, PLFLT just, const char *text);
+void plot_mtex(const char *side, PLFLT disp, PLFLT pos, PLFLT just, const char *text);
+
 /* Starts the page and writes its title, centred at the top. */
 void plot_page_title(const char *title);
 

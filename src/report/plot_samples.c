@@ -75,7 +75,7 @@ static void caption(const mlp_plot_sample *s, const char *const *names, double x
     plcol0(s->truth < 0 ? PLOT_INK : s->truth == s->predicted ? PLOT_RIGHT : PLOT_WRONG);
     for (int which = 0; which < 2; which++)
         if (caption_text(s, names, which, text, sizeof text))
-            plptex(x, y - (0.3 + 1.05 * which) * line - 0.5 * line, 1, 0, 0.5, text);
+            plot_ptex(x, y - (0.3 + 1.05 * which) * line - 0.5 * line, 0.5, text);
 }
 
 mlp_status mlp_plot_samples(const mlp_plot_sample *samples, size_t num_samples, size_t rows,

@@ -95,8 +95,8 @@ mlp_status mlp_plot_weight_tiles(const float *weights, size_t num_tiles, size_t 
             char number[32];
             snprintf(number, sizeof number, "%zu", i);
             plcol0(PLOT_INK);
-            plptex(x0 + tile_w / 2, y1 + tile_h * 0.12, 1, 0, 0.5,
-                   tile_names ? tile_names[i] : number);
+            plot_ptex(x0 + tile_w / 2, y1 + tile_h * 0.12, 0.5,
+                      tile_names ? tile_names[i] : number);
         }
     }
     if (options->shared_scale)
