@@ -90,8 +90,9 @@ typedef struct {
 } row_product;
 
 /* Chunk `part` of `parts` of the output rows, in blocks of SGEMM_AVX512_NT_COLUMNS: the blocks the
- * forward product z = x W^T cuts W's rows into, so with W's gradient as C each thread computes,
- * and hands to `done`, the rows of W it multiplied in the forward pass. */
+ * forward product z = x W^T cuts W's rows into (at batches under ROW_SPLIT_MIN_ROWS), so with W's
+ * gradient as C each thread computes, and hands to `done`, the rows of W it multiplied in the
+ * forward pass. */
 static void row_product_part(void *arg, size_t part, size_t parts) {
     const row_product *r = arg;
     const product *p = &r->p;

@@ -25,7 +25,8 @@ typedef void (*core_rows_done)(void *arg, size_t begin, size_t end);
 /* C = A^T B (A stored [k, m]), the values core_sgemm(trans_a) gives, cut by rows of C: each block
  * of rows, once written, is handed to done(done_arg, begin, end) (done may be NULL) on the thread
  * that wrote it. With C the gradient of a layer's weights W, the blocks are the rows of W each
- * thread multiplied in the forward product, so they are still in its cache. */
+ * thread multiplied in the forward product (batches under 256 samples; larger ones cut the forward
+ * product by samples), so they are still in its cache. */
 void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
                         size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
                         core_rows_done done, void *done_arg);
