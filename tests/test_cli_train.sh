@@ -64,6 +64,9 @@ check out_creates_parents [ -s nested/deeper/run/summary.json ]
 "$MLP" train blobs.ini --out not-a-folder/run --quiet --set training.epochs=1 > /dev/null 2> out_bad.err
 check out_file_in_the_way_exit_1 [ $? -eq 1 ]
 check out_file_in_the_way_message grep -q 'not-a-folder' out_bad.err
+"$MLP" train blobs.ini --out "" --quiet --set training.epochs=1 > /dev/null 2> out_empty.err
+check out_empty_exit_1 [ $? -eq 1 ]
+check out_empty_message grep -q 'folder name is empty' out_empty.err
 
 # --- the checkpoint reads with the safetensors/numpy conventions (standard-library reader)
 if command -v python3 > /dev/null 2>&1; then

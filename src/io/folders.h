@@ -5,7 +5,8 @@
 #include "mlp.h"
 
 /* mkdir -p: creates path and its missing parents; an existing folder is fine, an existing file of
- * that name is an error (MLP_ERR_IO, naming the path). */
+ * that name is an error (MLP_ERR_IO, naming the path), and so is an empty path (MLP_ERR_ARGUMENT).
+ */
 mlp_status mlp_make_folders(const char *path, mlp_error *err);
 
 #endif
