@@ -426,8 +426,9 @@ mlp_status mlp_dataset_gather(const mlp_dataset *dataset, const uint32_t *indice
  *   step         lr * gamma^floor(step / step_size)                      (E1: x0.95 every 1000)
  *   multistep    lr * gamma^(number of milestones m with m <= floor(epoch))     (E2: 20, 40)
  *   exponential  lr * gamma^floor(epoch)
- *   cosine       min_lr + (lr - min_lr) * (1 + cos(pi * min(epoch, total_epochs) / total_epochs)) /
- * 2 plateau      lr, multiplied by `factor` (down to min_lr) each time the monitored value has not
+ *   cosine       min_lr + (lr - min_lr) * (1 + cos(pi * min(epoch, total_epochs) / total_epochs))
+ *                / 2
+ *   plateau      lr, multiplied by `factor` (down to min_lr) each time the monitored value has not
  *                improved by more than `threshold` for `patience` epochs, then `cooldown` epochs
  *                of rest
  *   warm-up      (any kind) for step < warmup_steps, times warmup_start + (1 - warmup_start) *

@@ -1,10 +1,12 @@
 /* Optimizers with torch.optim's update rules and defaults (torch 1.13, single-tensor path). The
  * per-element arithmetic is float, in torch's order; scalar coefficients are computed in double
  * as Python does, from the decimal a user wrote (0.999, not the float 0.999000013: torch's
- * 1 - beta2 and beta2^t start from the Python double). g is the gradient (penalty gradients already
- * added), t the step number from 1. SGD      b = g (t = 1), b = mu b + (1 - dampening) g;  d =
- * nesterov ? g + mu b : b (d = g when mu = 0);  p -= lr d Adam     m = beta1 m + (1 - beta1) g;  v
- * = beta2 v + (1 - beta2) g^2 p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+ * 1 - beta2 and beta2^t start from the Python double). g is the gradient (penalty gradients
+ * already added), t the step number from 1.
+ *   SGD      b = g (t = 1), b = mu b + (1 - dampening) g;  d = nesterov ? g + mu b : b
+ *            (d = g when mu = 0);  p -= lr d
+ *   Adam     m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
+ *            p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  *   AdamW    p *= 1 - lr weight_decay (masked entries), then the Adam update
  *   RMSprop  s = alpha s + (1 - alpha) g^2;  centered: c = alpha c + (1 - alpha) g,
  *            r = sqrt(s - c^2) + eps, else r = sqrt(s) + eps;
