@@ -17,23 +17,23 @@ typedef struct {
 
 /* (Re)allocates the batch buffers for `capacity` samples; the buffers of layers without dropout
  * have no mask. On failure the old buffers are kept. */
-mlp_status K(workspace_reserve)(K(workspace) * ws, size_t capacity, mlp_error *err);
-void K(workspace_release)(K(workspace) * ws);
+mlp_status K(workspace_reserve)(K(workspace) *ws, size_t capacity, mlp_error *err);
+void K(workspace_release)(K(workspace) *ws);
 
 /* Draws a fresh dropout mask for n samples of every hidden layer with dropout. */
-void K(workspace_draw_dropout)(K(workspace) * ws, size_t n, mlp_rng *rng);
+void K(workspace_draw_dropout)(K(workspace) *ws, size_t n, mlp_rng *rng);
 
 /* Forward pass of n samples through layers first_layer..num_layers-1; layers below first_layer
  * keep the outputs of the previous call (the gradient check re-runs only what a perturbation
  * changes). training: apply the current dropout masks. When targets is not NULL, *loss_sum
  * receives the sum over samples of the per-sample data loss. Returns the [n, outputs] output. */
-const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t first_layer,
+const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t first_layer,
                            bool training, const mlp_batch *targets, double *loss_sum);
 
 /* Backward pass after net_forward (same x, n, training, targets): ws->grads = d(mean data loss)
  * / d(params), all entries overwritten, layer by layer from the last; hook (may be NULL) gets each
  * block of rows as its gradient is final. */
-void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
+void K(net_backward)(K(workspace) *ws, const REAL *x, size_t n, bool training,
                      const mlp_batch *targets, const net_update_hook *hook);
 
 /* The penalty of one parameter value, l1 |w| + l2/2 w^2 (whether it applies is the caller's). */

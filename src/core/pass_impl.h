@@ -4,7 +4,7 @@
  *   dL/dW_i = delta_i^T x_i,  dL/db_i = sum_rows delta_i,
  *   delta_{i-1} = (delta_i W_i) * mask_{i-1} * f'_{i-1}(a_{i-1})   (none below layer 0). */
 
-void K(workspace_release)(K(workspace) * ws) {
+void K(workspace_release)(K(workspace) *ws) {
     for (size_t i = 0; i < MLP_MAX_LAYERS; i++) {
         free(ws->act[i]);
         free(ws->mask[i]);
@@ -17,7 +17,7 @@ void K(workspace_release)(K(workspace) * ws) {
     ws->capacity = 0;
 }
 
-mlp_status K(workspace_reserve)(K(workspace) * ws, size_t capacity, mlp_error *err) {
+mlp_status K(workspace_reserve)(K(workspace) *ws, size_t capacity, mlp_error *err) {
     MLP_TRY(net_layout_check_capacity(ws->spec, capacity, err));
     K(workspace) fresh = *ws;
     for (size_t i = 0; i < MLP_MAX_LAYERS; i++)
@@ -44,18 +44,19 @@ mlp_status K(workspace_reserve)(K(workspace) * ws, size_t capacity, mlp_error *e
     return MLP_OK;
 }
 
-void K(workspace_draw_dropout)(K(workspace) * ws, size_t n, mlp_rng *rng) {
+void K(workspace_draw_dropout)(K(workspace) *ws, size_t n, mlp_rng *rng) {
     for (size_t i = 0; i + 1 < ws->spec->num_layers; i++)
-        if (ws->mask[i]) K(dropout_draw)
-    (ws->mask[i], n * ws->spec->widths[i + 1], (REAL)ws->spec->dropout[i], rng);
+        if (ws->mask[i])
+            K(dropout_draw)(ws->mask[i], n * ws->spec->widths[i + 1], (REAL)ws->spec->dropout[i],
+                            rng);
 }
 
 /* What layer i+1 reads: the dropped-out output in training, the plain output otherwise. */
-static const REAL *K(layer_output)(const K(workspace) * ws, size_t i, bool training) {
+static const REAL *K(layer_output)(const K(workspace) *ws, size_t i, bool training) {
     return training && ws->mask[i] ? ws->dropped[i] : ws->act[i];
 }
 
-const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t first_layer,
+const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t first_layer,
                            bool training, const mlp_batch *targets, double *loss_sum) {
     const mlp_net_spec *spec = ws->spec;
     size_t last = spec->num_layers - 1;
@@ -63,17 +64,17 @@ const REAL *K(net_forward)(K(workspace) * ws, const REAL *x, size_t n, size_t fi
     const REAL *in = first_layer == 0 ? x : K(layer_output)(ws, first_layer - 1, training);
     for (size_t i = first_layer; i < last; i++) {
         size_t width = spec->widths[i + 1];
-        K(dense_linear)
-        (ws->pool, in, n, spec->widths[i], width, ws->params + ws->layout->weight[i], ws->act[i]);
-        K(activate_rows)
-        (ws->act[i], ws->params + ws->layout->bias[i], n, width, spec->activation[i], slope);
+        K(dense_linear)(ws->pool, in, n, spec->widths[i], width, ws->params + ws->layout->weight[i],
+                        ws->act[i]);
+        K(activate_rows)(ws->act[i], ws->params + ws->layout->bias[i], n, width,
+                         spec->activation[i], slope);
         if (training && ws->mask[i])
             K(dropout_apply)(ws->dropped[i], ws->act[i], ws->mask[i], n * width);
         in = K(layer_output)(ws, i, training);
     }
     size_t k = spec->widths[last + 1];
-    K(dense_linear)
-    (ws->pool, in, n, spec->widths[last], k, ws->params + ws->layout->weight[last], ws->act[last]);
+    K(dense_linear)(ws->pool, in, n, spec->widths[last], k, ws->params + ws->layout->weight[last],
+                    ws->act[last]);
     double loss =
         K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);
     if (loss_sum) *loss_sum = loss;
@@ -91,7 +92,7 @@ static void K(layer_rows_done)(void *arg, size_t begin, size_t end) {
     l->hook->rows(l->hook->ctx, l->layer, begin, end);
 }
 
-void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
+void K(net_backward)(K(workspace) *ws, const REAL *x, size_t n, bool training,
                      const mlp_batch *targets, const net_update_hook *hook) {
     const mlp_net_spec *spec = ws->spec;
     size_t last = spec->num_layers - 1;
@@ -101,13 +102,14 @@ void K(net_backward)(K(workspace) * ws, const REAL *x, size_t n, bool training,
         const REAL *in = i == 0 ? x : K(layer_output)(ws, i - 1, training);
         REAL *delta_in = i == 0 ? NULL : ws->delta[delta == ws->delta[0]];
         K(layer_rows) rows = {hook, i};
-        K(dense_backward)
-        (ws->pool, in, n, spec->widths[i], spec->widths[i + 1], ws->params + ws->layout->weight[i],
-         delta, ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i], delta_in,
-         hook ? K(layer_rows_done) : NULL, &rows);
-        if (delta_in) K(activation_backward)
-        (delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL, n * spec->widths[i],
-         spec->activation[i - 1], (REAL)spec->leaky_relu_slope);
+        K(dense_backward)(ws->pool, in, n, spec->widths[i], spec->widths[i + 1],
+                          ws->params + ws->layout->weight[i], delta,
+                          ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i],
+                          delta_in, hook ? K(layer_rows_done) : NULL, &rows);
+        if (delta_in)
+            K(activation_backward)(delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL,
+                                   n * spec->widths[i], spec->activation[i - 1],
+                                   (REAL)spec->leaky_relu_slope);
         delta = delta_in;
     }
 }
