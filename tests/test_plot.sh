@@ -45,8 +45,8 @@ make_run "$dir/runs/lr-0.005" 0.005 1
 make_run "$dir/runs/lr-0.01" 0.01 2
 make_run "$dir/runs/lr-0.02" 0.02 3
 for r in 1 2 3; do
-    make_run "$dir/sweep/optimizer.kind=adam,optimizer.lr=0.01/repeat-$r" 0.02 "1$r"
-    make_run "$dir/sweep/optimizer.kind=sgd,optimizer.lr=0.01/repeat-$r" 0.008 "2$r"
+    make_run "$dir/sweep/optimizer.kind=adam,schedule.lr=0.01/repeat-$r" 0.02 "1$r"
+    make_run "$dir/sweep/optimizer.kind=sgd,schedule.lr=0.01/repeat-$r" 0.008 "2$r"
 done
 
 if "$MLP" plot "$dir/runs/lr-0.005" "$dir/runs/lr-0.01" "$dir/runs/lr-0.02" --out "$dir/three.png" </dev/null >/dev/null &&

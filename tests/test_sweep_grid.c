@@ -26,17 +26,17 @@ static void check_name(const mlp_sweep_grid *grid, size_t combination, const cha
 }
 
 static void test_product_last_axis_fastest(void) {
-    const char *axes[] = {"optimizer.kind=sgd,adam", "optimizer.lr = 0.005, 0.01 ,0.02"};
+    const char *axes[] = {"optimizer.kind=sgd,adam", "schedule.lr = 0.005, 0.01 ,0.02"};
     mlp_sweep_grid *grid = grid_of(axes, 2);
     CHECK(mlp_sweep_grid_num_combinations(grid) == 6);
     CHECK(mlp_sweep_grid_num_keys(grid) == 2);
-    CHECK(strcmp(mlp_sweep_grid_key(grid, 1), "optimizer.lr") == 0);
+    CHECK(strcmp(mlp_sweep_grid_key(grid, 1), "schedule.lr") == 0);
     CHECK(strcmp(mlp_sweep_grid_value(grid, 0, 0), "sgd") == 0);
     CHECK(strcmp(mlp_sweep_grid_value(grid, 2, 1), "0.02") == 0);
     CHECK(strcmp(mlp_sweep_grid_value(grid, 3, 0), "adam") == 0);
     CHECK(strcmp(mlp_sweep_grid_value(grid, 3, 1), "0.005") == 0);
-    check_name(grid, 0, "optimizer.kind=sgd,optimizer.lr=0.005");
-    check_name(grid, 4, "optimizer.kind=adam,optimizer.lr=0.01");
+    check_name(grid, 0, "optimizer.kind=sgd,schedule.lr=0.005");
+    check_name(grid, 4, "optimizer.kind=adam,schedule.lr=0.01");
     mlp_sweep_grid_free(grid);
 }
 
@@ -81,7 +81,7 @@ static void check_rejected(const char *const *axes, size_t n, const char *fragme
 }
 
 static void test_bad_axes_are_rejected_with_the_place(void) {
-    check_rejected((const char *[]){"optimizer.lr"}, 1, "no '='");
+    check_rejected((const char *[]){"schedule.lr"}, 1, "no '='");
     check_rejected((const char *[]){"=1,2"}, 1, "key 1 is empty");
     check_rejected((const char *[]){"optim izer.lr=1"}, 1, "character ' '");
     check_rejected((const char *[]){"a.b=1,,2"}, 1, "value 2 of key 'a.b' is empty");
@@ -117,15 +117,15 @@ static void test_too_long_name_is_an_error(void) {
 }
 
 static void test_plan_folders_and_paired_seeds(void) {
-    mlp_sweep_grid *grid = grid_of((const char *[]){"optimizer.lr=0.1,0.2"}, 1);
+    mlp_sweep_grid *grid = grid_of((const char *[]){"schedule.lr=0.1,0.2"}, 1);
     mlp_sweep_plan *plan = NULL;
     mlp_error err;
     CHECK(mlp_sweep_plan_new(&plan, grid, 3, 42, "runs/x", &err) == MLP_OK);
     CHECK(plan->num_runs == 6);
     const mlp_sweep_run *run = &plan->runs[4]; /* second combination, repeat 2 */
     CHECK(run->combination == 1 && run->repeat == 2 && run->seed == 43);
-    CHECK(strcmp(run->dir, "runs/x/optimizer.lr=0.2/repeat-2") == 0);
-    CHECK(strcmp(run->log_path, "runs/x/optimizer.lr=0.2/repeat-2.log") == 0);
+    CHECK(strcmp(run->dir, "runs/x/schedule.lr=0.2/repeat-2") == 0);
+    CHECK(strcmp(run->log_path, "runs/x/schedule.lr=0.2/repeat-2.log") == 0);
     /* Repeat r has the same seed in every combination, distinct seeds across repeats. */
     CHECK(plan->runs[1].seed == run->seed && plan->runs[0].seed != plan->runs[2].seed);
     CHECK(mlp_sweep_plan_new(&plan, grid, 0, 42, "runs/x", &err) == MLP_ERR_ARGUMENT);

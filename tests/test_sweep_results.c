@@ -61,7 +61,7 @@ static char *read_all(const char *path) {
 static void test_table_mean_and_sample_std(void) {
     char out[128];
     snprintf(out, sizeof out, "%s/table", root);
-    mlp_sweep_grid *grid = make_grid("optimizer.kind+optimizer.lr=adam+0.01,sgd|x+0.1");
+    mlp_sweep_grid *grid = make_grid("optimizer.kind+schedule.lr=adam+0.01,sgd|x+0.1");
     mlp_sweep_plan *plan = NULL;
     mlp_error err;
     CHECK(mlp_sweep_plan_new(&plan, grid, 2, 1, out, &err) == MLP_OK);
@@ -74,7 +74,7 @@ static void test_table_mean_and_sample_std(void) {
     CHECK_MSG(mlp_sweep_write_results(plan, &md, &err) == MLP_OK, "%s", err.message);
     /* mean(0.80, 0.90) = 0.85, sample std = sqrt(((0.05)^2 * 2) / 1) = 0.0707 */
     const char *expected_md =
-        "| optimizer.kind | optimizer.lr | runs | final val acc | best val acc | test acc | "
+        "| optimizer.kind | schedule.lr | runs | final val acc | best val acc | test acc | "
         "epochs | seconds |\n"
         "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
         "| adam | 0.01 | 2/2 | 0.8500 ± 0.0707 | 0.9000 ± 0.0707 | 0.8000 ± 0.0141 | "
@@ -86,7 +86,7 @@ static void test_table_mean_and_sample_std(void) {
     CHECK(strcmp(read_all(path), expected_md) == 0);
     snprintf(path, sizeof path, "%s/results.csv", out);
     const char *expected_csv =
-        "optimizer.kind,optimizer.lr,runs_done,runs,final_val_accuracy_mean,"
+        "optimizer.kind,schedule.lr,runs_done,runs,final_val_accuracy_mean,"
         "final_val_accuracy_std,best_val_accuracy_mean,best_val_accuracy_std,test_accuracy_mean,"
         "test_accuracy_std,epochs_mean,epochs_std,seconds_mean,seconds_std\n"
         "adam,0.01,2,2,0.85,0.0707107,0.9,0.0707107,0.8,0.0141421,5,1.41421,15,7.07107\n"

@@ -322,7 +322,7 @@ static bool setting_everywhere(const plot_lines *lines, const char *part, size_t
     return true;
 }
 
-/* Sweep combinations are named by all their settings ("optimizer.kind=adam,optimizer.lr=0.01"):
+/* Sweep combinations are named by all their settings ("optimizer.kind=adam,schedule.lr=0.01"):
  * the settings every line shares say nothing in a legend, so they are dropped from the names
  * (a name left empty stays whole). */
 static mlp_status drop_shared_settings(plot_lines *lines, mlp_error *err) {

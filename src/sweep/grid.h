@@ -15,7 +15,7 @@ typedef struct mlp_sweep_grid mlp_sweep_grid;
 mlp_status mlp_sweep_grid_new(mlp_sweep_grid **grid, mlp_error *err);
 void mlp_sweep_grid_free(mlp_sweep_grid *grid);
 
-/* Parses one axis, e.g. "optimizer.lr=0.005,0.01,0.02" or "a.x+a.y=1+2,3+4", and appends it.
+/* Parses one axis, e.g. "schedule.lr=0.005,0.01,0.02" or "a.x+a.y=1+2,3+4", and appends it.
  * Keys are letters, digits, '_', '-' and '.'; a key may appear on one axis only; values are
  * trimmed of spaces, must be non-empty and distinct on their axis. */
 mlp_status mlp_sweep_grid_add_axis(mlp_sweep_grid *grid, const char *text, mlp_error *err);
@@ -33,7 +33,7 @@ bool mlp_sweep_grid_has_key(const mlp_sweep_grid *grid, const char *key);
 const char *mlp_sweep_grid_value(const mlp_sweep_grid *grid, size_t combination, size_t key);
 
 /* The folder name of a combination: "key=value" for every key, joined by ',', e.g.
- * "optimizer.kind=adam,optimizer.lr=0.01"; '/' and '%' in values are written %2F and %25. "base"
+ * "optimizer.kind=adam,schedule.lr=0.01"; '/' and '%' in values are written %2F and %25. "base"
  * for a grid without axes. Fails when the name would be longer than a file name may be. The
  * caller frees *name. */
 mlp_status mlp_sweep_grid_name(const mlp_sweep_grid *grid, size_t combination, char **name,
