@@ -140,7 +140,6 @@ int main(int argc, char **argv) {
         return fail("network", &err);
     mlp_optimizer_spec opt_spec;
     mlp_optimizer_spec_default(&opt_spec, MLP_OPT_SGD);
-    opt_spec.lr = o.lr;
     opt_spec.momentum = o.momentum;
     opt_spec.nesterov = true;
     if (mlp_optimizer_new(&opt, &opt_spec, mlp_net_num_params(net), &err) != MLP_OK)

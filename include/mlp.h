@@ -198,10 +198,10 @@ float mlp_clip_grad_norm(float *grads, size_t n, float max_norm);
 
 typedef enum { MLP_OPT_SGD, MLP_OPT_ADAM, MLP_OPT_ADAMW, MLP_OPT_RMSPROP } mlp_optimizer_kind;
 
-/* Hyper-parameters with torch.optim's meaning and defaults (mlp_optimizer_spec_default). */
+/* Hyper-parameters with torch.optim's meaning and defaults (mlp_optimizer_spec_default). The
+ * learning rate is not one of them: each mlp_optimizer_step is given the rate of that step. */
 typedef struct {
     mlp_optimizer_kind kind;
-    float lr;
     float momentum;     /* SGD, RMSprop; default 0 */
     float dampening;    /* SGD; default 0 */
     bool nesterov;      /* SGD */
@@ -620,7 +620,7 @@ typedef struct {
     mlp_init_spec init;
     const char *init_from; /* "" or NULL: draw the weights; else a safetensors file */
 
-    mlp_optimizer_spec optimizer; /* its lr is the schedule's */
+    mlp_optimizer_spec optimizer;
     mlp_schedule_spec schedule;
     mlp_regularization regularization;
     float clip_norm; /* <= 0: no clipping */

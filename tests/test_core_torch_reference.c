@@ -146,7 +146,6 @@ static void replay(const reference_case *c) {
 
     mlp_optimizer_spec ospec;
     mlp_optimizer_spec_default(&ospec, c->kind);
-    ospec.lr = c->lr;
     ospec.momentum = c->momentum;
     ospec.dampening = c->dampening;
     ospec.nesterov = c->nesterov;
@@ -176,7 +175,7 @@ static void replay(const reference_case *c) {
         CHECK(mlp_net_gradient(net, &batch, NULL, &r, &err) == MLP_OK);
         mlp_net_add_penalty_gradient(net, &reg);
         mlp_clip_grad_norm(mlp_net_grads(net), np, c->clip);
-        mlp_optimizer_step(opt, p, mlp_net_grads(net), mask, ospec.lr);
+        mlp_optimizer_step(opt, p, mlp_net_grads(net), mask, c->lr);
         double e = relative_error(r.loss, ref.loss[s]);
         CHECK_MSG(e <= REL, "%s step %zu: loss %.9g, torch %.9g", c->name, s, r.loss, ref.loss[s]);
         worst = fmax(worst, e);

@@ -34,21 +34,7 @@ struct mlp_optimizer {
 void mlp_optimizer_spec_default(mlp_optimizer_spec *spec, mlp_optimizer_kind kind) {
     *spec = (mlp_optimizer_spec){
         .kind = kind, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f, .alpha = 0.99f};
-    switch (kind) {
-    case MLP_OPT_SGD:
-        spec->lr = 0.01f;
-        break; /* torch 1.13 requires lr for SGD */
-    case MLP_OPT_ADAM:
-        spec->lr = 1e-3f;
-        break;
-    case MLP_OPT_ADAMW:
-        spec->lr = 1e-3f;
-        spec->weight_decay = 0.01f;
-        break;
-    case MLP_OPT_RMSPROP:
-        spec->lr = 0.01f;
-        break;
-    }
+    if (kind == MLP_OPT_ADAMW) spec->weight_decay = 0.01f;
 }
 
 /* The shortest decimal that rounds to v, as a double: the value the user typed. */
@@ -69,9 +55,6 @@ static bool in_unit_interval(float v) {
 static mlp_status check_spec(const mlp_optimizer_spec *s, mlp_error *err) {
     if ((unsigned)s->kind > MLP_OPT_RMSPROP)
         return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: kind: unknown value %d", (int)s->kind);
-    if (!(s->lr >= 0.0f && isfinite(s->lr)))
-        return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: lr: %g is not a finite value >= 0",
-                        (double)s->lr);
     if (!(s->momentum >= 0.0f && isfinite(s->momentum)))
         return mlp_fail(err, MLP_ERR_ARGUMENT, "optimizer: momentum: %g is not a finite value >= 0",
                         (double)s->momentum);

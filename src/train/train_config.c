@@ -308,7 +308,6 @@ static mlp_status read_schedule(reader *r, mlp_train_config *c) {
     MLP_TRY(read_size(r, "schedule.plateau_cooldown", 0, &s->plateau_cooldown));
     MLP_TRY(read_u64(r, "schedule.warmup_steps", &s->warmup_steps));
     MLP_TRY(read_float(r, "schedule.warmup_start", 0, 1, &s->warmup_start));
-    c->optimizer.lr = s->lr;
     return mlp_schedule_spec_check(s, r->err);
 }
 
