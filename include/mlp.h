@@ -668,13 +668,26 @@ typedef struct {
     void (*progress)(void *ctx, const mlp_progress *progress);
     void *progress_ctx;
     /* When it becomes non-zero (a SIGINT handler sets it), the trainer saves `last` and stops
-     * with stop_reason "interrupted". */
+     * with MLP_STOP_INTERRUPTED. */
     const volatile int *stop_requested;
     const mlp_distributed *distributed; /* NULL: one process */
 } mlp_train_hooks;
 
+/* Why a run ended. Finished runs (max_epochs, early_stop) are not resumed as they are; a diverged
+ * or interrupted one continues from its last good checkpoint. */
+typedef enum {
+    MLP_STOP_MAX_EPOCHS,  /* training.epochs done */
+    MLP_STOP_EARLY,       /* early stopping */
+    MLP_STOP_DIVERGED,    /* loss or weights not finite */
+    MLP_STOP_INTERRUPTED, /* hooks->stop_requested */
+} mlp_stop_reason;
+
+/* "max_epochs", "early_stop", "diverged", "interrupted" (the names in summary.json and in
+ * checkpoints); NULL for a value outside the enum. */
+const char *mlp_stop_reason_name(mlp_stop_reason reason);
+
 typedef struct {
-    char stop_reason[16]; /* max_epochs, early_stop, diverged, interrupted */
+    mlp_stop_reason stop_reason;
     size_t epochs_run;
     uint64_t steps;
     double train_seconds, samples_per_second;

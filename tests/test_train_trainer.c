@@ -156,10 +156,10 @@ static void test_interrupt_and_resume_is_exact(void) {
     mlp_error err;
     stopper none = {0}, at10 = {.stop_at_step = 10};
     CHECK_MSG(train(&tc, a, false, &none, &ra, &err) == MLP_OK, "%s", err.message);
-    CHECK(strcmp(ra.stop_reason, "max_epochs") == 0 && ra.epochs_run == 6);
+    CHECK(ra.stop_reason == MLP_STOP_MAX_EPOCHS && ra.epochs_run == 6);
     CHECK(train(&tc, b, false, &at10, &rb, &err) == MLP_ERR_INTERRUPTED);
-    CHECK(strstr(err.message, "--resume") != NULL);
-    CHECK(strcmp(rb.stop_reason, "interrupted") == 0 && rb.steps == 10);
+    CHECK(strstr(err.message, "at step 10") && strstr(err.message, "last.safetensors"));
+    CHECK(rb.stop_reason == MLP_STOP_INTERRUPTED && rb.steps == 10);
     stopper again = {0};
     CHECK_MSG(train(&tc, b, true, &again, &rb, &err) == MLP_OK, "%s", err.message);
     CHECK(rb.steps == ra.steps);
@@ -177,6 +177,7 @@ static void test_interrupt_and_resume_is_exact(void) {
     /* A finished run is not resumed. */
     CHECK(train(&tc, a, true, &again, &ra, &err) == MLP_ERR_STATE);
     CHECK(strstr(err.message, "finished") != NULL);
+    CHECK(ra.stop_reason == MLP_STOP_MAX_EPOCHS && ra.epochs_run == 6 && ra.steps == rb.steps);
     mlp_ini_free(tc.ini);
 }
 
@@ -250,7 +251,7 @@ static void test_divergence_keeps_last_good_checkpoint(void) {
     mlp_error err;
     stopper none = {0};
     CHECK(train(&tc, dir, false, &none, &r, &err) == MLP_ERR_NUMERIC);
-    CHECK(strcmp(r.stop_reason, "diverged") == 0);
+    CHECK(r.stop_reason == MLP_STOP_DIVERGED);
     CHECK(strstr(err.message, "diverged") != NULL);
     char path[4200];
     snprintf(path, sizeof path, "%s/summary.json", dir);
@@ -281,7 +282,7 @@ static void test_early_stopping(void) {
     mlp_error err;
     stopper none = {0};
     CHECK_MSG(train(&tc, dir, false, &none, &r, &err) == MLP_OK, "%s", err.message);
-    CHECK(strcmp(r.stop_reason, "early_stop") == 0);
+    CHECK(r.stop_reason == MLP_STOP_EARLY);
     CHECK(r.epochs_run == 3 && r.best_epoch == 1);
     /* restore_best: the final model is the best one. */
     char best[4200], last[4200];

@@ -43,7 +43,8 @@ static void default_run_dir(const char *config, char *out, size_t size) {
 }
 
 static void print_result(const mlp_train_result *r, const char *run_dir) {
-    printf("%s after %zu epochs (%llu steps) in %.1f s, %.0f samples/s", r->stop_reason,
+    printf("%s after %zu epochs (%llu steps) in %.1f s, %.0f samples/s",
+           mlp_stop_reason_name(r->stop_reason),
            r->epochs_run, (unsigned long long)r->steps, r->train_seconds, r->samples_per_second);
     if (!isnan(r->best_val_accuracy))
         printf("; best val accuracy %.4f (epoch %zu)", r->best_val_accuracy, r->best_epoch);
@@ -51,6 +52,19 @@ static void print_result(const mlp_train_result *r, const char *run_dir) {
     if (!isnan(r->test_accuracy))
         printf("test accuracy %.4f, test loss %.4f\n", r->test_accuracy, r->test_loss);
     printf("run folder: %s\n", run_dir);
+}
+
+/* What to do after a run that did not finish, in the command's words. */
+static void advise(mlp_status st, const char *run_dir) {
+    if (st == MLP_ERR_INTERRUPTED)
+        fprintf(stderr, "mlp train: continue with: mlp train --resume %s\n", run_dir);
+    else if (st == MLP_ERR_NUMERIC)
+        fprintf(stderr, "mlp train: try a lower schedule.lr or a training.clip_norm\n");
+    else if (st == MLP_ERR_STATE)
+        fprintf(stderr,
+                "mlp train: to train its model further, start a new run from its weights "
+                "with init.from = %s/last.safetensors\n",
+                run_dir);
 }
 
 static int print_keys(void) {
@@ -183,7 +197,10 @@ int cmd_train(int argc, char **argv) {
     mlp_train_result result;
     st = mlp_train(&config, run_dir, from, &hooks, &result, &err);
     cli_progress_finish(&progress);
-    if (st != MLP_OK) code = cli_fail("train", &err);
+    if (st != MLP_OK) {
+        code = cli_fail("train", &err);
+        advise(st, run_dir);
+    }
     /* A failure on one rank (not a stop all ranks agreed on) would leave the others waiting. */
     /* The result is filled when training ran: finished, interrupted or diverged. */
     bool ran = st == MLP_OK || st == MLP_ERR_INTERRUPTED || st == MLP_ERR_NUMERIC;

@@ -104,6 +104,15 @@ static mlp_status get_field(const mlp_safetensors *st, const state_field *f, mlp
     return mlp_ok(err);
 }
 
+bool mlp_stop_reason_parse(const char *name, mlp_stop_reason *reason) {
+    for (int r = MLP_STOP_MAX_EPOCHS; name && r <= MLP_STOP_INTERRUPTED; r++)
+        if (strcmp(name, mlp_stop_reason_name((mlp_stop_reason)r)) == 0) {
+            *reason = (mlp_stop_reason)r;
+            return true;
+        }
+    return false;
+}
+
 mlp_status mlp_checkpoint_write(const char *path, const mlp_model *model, mlp_optimizer *optimizer,
                                 const mlp_run_state *state, mlp_error *err) {
     mlp_safetensors *st;
@@ -123,7 +132,8 @@ mlp_status mlp_checkpoint_write(const char *path, const mlp_model *model, mlp_op
     for (size_t i = 0; s == MLP_OK && i < sizeof fields / sizeof *fields; i++)
         s = put_field(st, &fields[i], state, err);
     if (s == MLP_OK && state->finished)
-        s = mlp_safetensors_set_metadata(st, "train.stop_reason", state->stop_reason, err);
+        s = mlp_safetensors_set_metadata(st, "train.stop_reason",
+                                         mlp_stop_reason_name(state->stop_reason), err);
     if (s == MLP_OK) s = mlp_safetensors_write(st, path, err);
     mlp_safetensors_free(st);
     return s;
@@ -135,7 +145,12 @@ mlp_status mlp_checkpoint_read_state(const mlp_safetensors *st, mlp_optimizer *o
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         MLP_TRY(get_field(st, &fields[i], state, err));
     const char *reason = mlp_safetensors_metadata(st, "train.stop_reason");
-    snprintf(state->stop_reason, sizeof state->stop_reason, "%s", reason ? reason : "");
+    if (state->finished) {
+        if (!mlp_stop_reason_parse(reason, &state->stop_reason))
+            return mlp_fail(err, MLP_ERR_FORMAT,
+                            "%s: metadata 'train.stop_reason' = '%.40s' is not a stop reason",
+                            mlp_safetensors_source(st), reason ? reason : "");
+    }
     uint64_t steps;
     MLP_TRY(mlp_safetensors_get_metadata_u64(st, "optimizer.steps", &steps, err));
     mlp_optimizer_set_steps(optimizer, steps);

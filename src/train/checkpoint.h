@@ -24,8 +24,11 @@ typedef struct {
     mlp_early_stop_state early_stop;
     double best_val_accuracy; /* NAN until a validation pass */
     bool finished;
-    char stop_reason[16]; /* set when finished */
+    mlp_stop_reason stop_reason; /* set when finished */
 } mlp_run_state;
+
+/* The stop reason named name (mlp_stop_reason_name's inverse); false for NULL or another name. */
+bool mlp_stop_reason_parse(const char *name, mlp_stop_reason *reason);
 
 /* Writes model, optimizer state and run state to path atomically. */
 mlp_status mlp_checkpoint_write(const char *path, const mlp_model *model, mlp_optimizer *optimizer,

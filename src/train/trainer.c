@@ -470,8 +470,8 @@ static mlp_status evaluate_test(trainer *t, mlp_train_result *result, mlp_error 
     return s;
 }
 
-static void fill_result(const trainer *t, const char *reason, mlp_train_result *r) {
-    snprintf(r->stop_reason, sizeof r->stop_reason, "%s", reason);
+static void fill_result(const trainer *t, mlp_stop_reason reason, mlp_train_result *r) {
+    r->stop_reason = reason;
     r->epochs_run = t->state.epoch;
     r->steps = t->state.step;
     r->train_seconds = t->state.seconds;
@@ -492,7 +492,7 @@ static mlp_status write_summary(const trainer *t, const mlp_train_result *r, mlp
         .steps = r->steps,
         .train_seconds = r->train_seconds,
         .samples_per_second = r->samples_per_second,
-        .stop_reason = r->stop_reason,
+        .stop_reason = mlp_stop_reason_name(r->stop_reason),
         .seed = t->cfg->seed,
         .threads = openblas_get_num_threads(),
     };
@@ -526,7 +526,7 @@ static bool stop_requested(const trainer *t) {
 }
 
 /* Runs epochs until the end, early stopping, divergence or interruption; *reason says which. */
-static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
+static mlp_status run_epochs(trainer *t, mlp_stop_reason *reason, mlp_error *err) {
     const mlp_train_config *c = t->cfg;
     mlp_run_state *s = &t->state;
     while (s->epoch < c->epochs) {
@@ -535,13 +535,13 @@ static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
         bool diverged = false, stop = false;
         while (s->position < t->num_train) {
             if (stop_requested(t)) {
-                *reason = "interrupted";
+                *reason = MLP_STOP_INTERRUPTED;
                 return save_last(t, err);
             }
             size_t n = t->num_train - s->position < b ? t->num_train - s->position : b;
             MLP_TRY(train_step(t, n, &diverged, err));
             if (diverged) {
-                *reason = "diverged";
+                *reason = MLP_STOP_DIVERGED;
                 return mlp_ok(err);
             }
             if (c->log_every_steps && s->step % c->log_every_steps == 0) {
@@ -551,7 +551,7 @@ static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
             }
             if (c->checkpoint_every_steps && s->step % c->checkpoint_every_steps == 0) {
                 if (!params_finite(t->net)) {
-                    *reason = "diverged";
+                    *reason = MLP_STOP_DIVERGED;
                     return mlp_ok(err);
                 }
                 MLP_TRY(save_periodic(t, err));
@@ -560,38 +560,55 @@ static mlp_status run_epochs(trainer *t, const char **reason, mlp_error *err) {
         }
         MLP_TRY(end_epoch(t, &stop, &diverged, err));
         if (diverged) {
-            *reason = "diverged";
+            *reason = MLP_STOP_DIVERGED;
             return mlp_ok(err);
         }
         if (stop) {
-            *reason = "early_stop";
+            *reason = MLP_STOP_EARLY;
             return mlp_ok(err);
         }
         if (stop_requested(t)) {
-            *reason = "interrupted";
+            *reason = MLP_STOP_INTERRUPTED;
             return save_last(t, err);
         }
     }
-    *reason = "max_epochs";
+    *reason = MLP_STOP_MAX_EPOCHS;
     return mlp_ok(err);
 }
 
+const char *mlp_stop_reason_name(mlp_stop_reason reason) {
+    switch (reason) {
+    case MLP_STOP_MAX_EPOCHS: return "max_epochs";
+    case MLP_STOP_EARLY: return "early_stop";
+    case MLP_STOP_DIVERGED: return "diverged";
+    case MLP_STOP_INTERRUPTED: return "interrupted";
+    }
+    return NULL;
+}
+
+/* The run folder, and the checkpoint to resume from read into *ckpt; a finished run's checkpoint
+ * is refused, with its stop reason and epochs in *result. */
 static mlp_status open_run(trainer *t, const char *run_dir, const char *resume_from,
-                           mlp_safetensors **ckpt, mlp_error *err) {
+                           mlp_safetensors **ckpt, mlp_train_result *result, mlp_error *err) {
     MLP_TRY(make_run_dir(t, run_dir, err));
     if (!resume_from) return mlp_ok(err);
-    mlp_status s = mlp_safetensors_read(ckpt, resume_from, err);
-    if (s != MLP_OK) return s;
-    const char *finished = mlp_safetensors_metadata(*ckpt, "train.finished");
-    if (finished && strcmp(finished, "1") == 0) {
-        const char *reason = mlp_safetensors_metadata(*ckpt, "train.stop_reason");
-        const char *epoch = mlp_safetensors_metadata(*ckpt, "train.epoch");
-        return mlp_fail(err, MLP_ERR_STATE,
-                        "%s: the run has finished (%s after %s epochs); there is nothing to "
-                        "resume: start a new run, e.g. with init.from = %s",
-                        resume_from, reason ? reason : "?", epoch ? epoch : "?", resume_from);
-    }
-    return mlp_ok(err);
+    MLP_TRY(mlp_safetensors_read(ckpt, resume_from, err));
+    uint64_t finished = 0, epochs = 0, steps = 0;
+    if (mlp_safetensors_metadata(*ckpt, "train.finished"))
+        MLP_TRY(mlp_safetensors_get_metadata_u64(*ckpt, "train.finished", &finished, err));
+    if (!finished) return mlp_ok(err);
+    MLP_TRY(mlp_safetensors_get_metadata_u64(*ckpt, "train.epoch", &epochs, err));
+    MLP_TRY(mlp_safetensors_get_metadata_u64(*ckpt, "train.step", &steps, err));
+    const char *reason = mlp_safetensors_metadata(*ckpt, "train.stop_reason");
+    if (!mlp_stop_reason_parse(reason, &result->stop_reason))
+        return mlp_fail(err, MLP_ERR_FORMAT,
+                        "%s: metadata 'train.stop_reason' = '%.40s' is not a stop reason",
+                        resume_from, reason ? reason : "");
+    result->epochs_run = (size_t)epochs;
+    result->steps = steps;
+    return mlp_fail(err, MLP_ERR_STATE,
+                    "%s: the run has finished (%s after %llu epochs, %llu steps)", resume_from,
+                    reason ? reason : "?", (unsigned long long)epochs, (unsigned long long)steps);
 }
 
 mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const char *resume_from,
@@ -601,7 +618,7 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
     t.writer = !hooks || !hooks->distributed || hooks->distributed->rank == 0;
     *result = (mlp_train_result){.best_val_accuracy = NAN, .test_loss = NAN, .test_accuracy = NAN};
     mlp_safetensors *ckpt = NULL;
-    mlp_status s = open_run(&t, run_dir, resume_from, &ckpt, err);
+    mlp_status s = open_run(&t, run_dir, resume_from, &ckpt, result, err);
     if (s == MLP_OK) s = setup_data(&t, err);
     if (s == MLP_OK) s = setup_model(&t, ckpt, err);
     mlp_safetensors_free(ckpt);
@@ -624,25 +641,25 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
     t.seconds_start = t.state.seconds;
     t.samples_start = t.state.samples_seen;
     t.lr = config->schedule.lr;
-    const char *reason = "max_epochs";
+    mlp_stop_reason reason = MLP_STOP_MAX_EPOCHS;
     if (s == MLP_OK) s = run_epochs(&t, &reason, err);
     if (s != MLP_OK) {
         trainer_free(&t);
         return s;
     }
     update_seconds(&t);
-    bool finished = strcmp(reason, "interrupted") != 0 && strcmp(reason, "diverged") != 0;
+    bool finished = reason == MLP_STOP_MAX_EPOCHS || reason == MLP_STOP_EARLY;
     if (finished) {
         if (config->early_stop.enabled && config->early_stop.restore_best && t.writer)
             s = restore_best(&t, err);
         if (s == MLP_OK) s = evaluate_test(&t, result, err);
         t.state.finished = true;
-        snprintf(t.state.stop_reason, sizeof t.state.stop_reason, "%s", reason);
+        t.state.stop_reason = reason;
         if (s == MLP_OK) s = save_last(&t, err);
     }
     fill_result(&t, reason, result);
     if (s == MLP_OK) s = write_summary(&t, result, err);
-    if (s == MLP_OK && strcmp(reason, "diverged") == 0) {
+    if (s == MLP_OK && reason == MLP_STOP_DIVERGED) {
         if (t.have_checkpoint)
             s = mlp_fail(
                 err, MLP_ERR_NUMERIC,
@@ -654,13 +671,12 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
             s = mlp_fail(
                 err, MLP_ERR_NUMERIC,
                 "training diverged (loss or weights not finite) in epoch %zu at step %llu, "
-                "before any checkpoint; try a lower schedule.lr or training.clip_norm",
+                "before any checkpoint",
                 t.state.epoch + 1, (unsigned long long)t.state.step);
-    } else if (s == MLP_OK && strcmp(reason, "interrupted") == 0) {
+    } else if (s == MLP_OK && reason == MLP_STOP_INTERRUPTED) {
         s = mlp_fail(err, MLP_ERR_INTERRUPTED,
-                     "interrupted in epoch %zu at step %llu; saved %s; continue with: mlp train "
-                     "--resume %s",
-                     t.state.epoch + 1, (unsigned long long)t.state.step, t.last_path, run_dir);
+                     "interrupted in epoch %zu at step %llu; saved %s", t.state.epoch + 1,
+                     (unsigned long long)t.state.step, t.last_path);
     }
     trainer_free(&t);
     return s;
