@@ -32,9 +32,18 @@ static void test_failure_is_reported_by_finish(void) {
     CHECK(err.status == MLP_ERR_MEMORY);
 }
 
+static void test_copy_string_copies(void) {
+    mlp_error err;
+    const char *s = "class 7";
+    char *copy = mlp_copy_string(s, &err);
+    CHECK(copy && copy != s && strcmp(copy, s) == 0);
+    free(copy);
+}
+
 int main(void) {
     RUN_TEST(test_appends_grow_and_finish_hands_over);
     RUN_TEST(test_empty_text_is_an_empty_string);
     RUN_TEST(test_failure_is_reported_by_finish);
+    RUN_TEST(test_copy_string_copies);
     return harness_finish();
 }

@@ -1,5 +1,8 @@
 #include "cli/cli_common.h"
 
+#include "io/folders.h"
+#include "util/error.h"
+
 #include <cblas-openblas.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,13 +45,15 @@ const char *cli_option(int argc, char **argv, int *i, const char *name, bool *mi
     return argv[*i];
 }
 
-const char *cli_model_path(const char *arg, char *buffer, size_t size) {
+mlp_status cli_model_path(const char *arg, char path[PATH_MAX], mlp_error *err) {
     struct stat st;
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(buffer, size, "%s/last.safetensors", arg);
-        return buffer;
-    }
-    return arg;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return mlp_path_join(path, arg, "last.safetensors", err);
+    if (strlen(arg) >= PATH_MAX)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: the path is longer than %d bytes", arg,
+                        PATH_MAX - 1);
+    strcpy(path, arg);
+    return MLP_OK;
 }
 
 static volatile int interrupted;

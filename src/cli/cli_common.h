@@ -5,6 +5,7 @@
 
 #include "mlp.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,8 +25,8 @@ bool cli_is_help(const char *arg);
  * it. NULL when argv[*i] is not that option; *missing is set when the value is absent. */
 const char *cli_option(int argc, char **argv, int *i, const char *name, bool *missing);
 
-/* A model argument: a safetensors file, or a run folder (its last.safetensors). */
-const char *cli_model_path(const char *arg, char *buffer, size_t size);
+/* The file of a model argument: a safetensors file, or a run folder (its last.safetensors). */
+mlp_status cli_model_path(const char *arg, char path[PATH_MAX], mlp_error *err);
 
 /* Installs a SIGINT/SIGTERM handler that sets the returned flag (the first signal asks the
  * trainer to stop cleanly; a second one ends the process at once). */

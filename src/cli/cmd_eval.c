@@ -52,10 +52,11 @@ int cmd_eval(int argc, char **argv) {
             return cli_usage("eval", "unknown option '%s'", argv[i]);
     }
     if (argc < 3) return cli_usage("eval", "a model and at least one data source are required");
-    char path[4200];
+    char path[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model;
-    if (mlp_model_load(&model, cli_model_path(argv[1], path, sizeof path), &err) != MLP_OK)
+    if (cli_model_path(argv[1], path, &err) != MLP_OK ||
+        mlp_model_load(&model, path, &err) != MLP_OK)
         return cli_fail("eval", &err);
     int code = EXIT_OK;
     for (int i = 2; i < argc && code == EXIT_OK; i++) {

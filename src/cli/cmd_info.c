@@ -72,11 +72,11 @@ int cmd_info(int argc, char **argv) {
         }
     }
     if (!arg) return cli_usage("info", "a model is required");
-    char path[4200];
-    const char *file = cli_model_path(arg, path, sizeof path);
+    char file[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model;
-    if (mlp_model_load(&model, file, &err) != MLP_OK) return cli_fail("info", &err);
+    if (cli_model_path(arg, file, &err) != MLP_OK || mlp_model_load(&model, file, &err) != MLP_OK)
+        return cli_fail("info", &err);
     const mlp_net *net = mlp_model_net_const(model);
     const mlp_net_spec *spec = mlp_net_get_spec(net);
     printf("model       %s\n", file);

@@ -132,11 +132,12 @@ int cmd_predict(int argc, char **argv) {
         free(positional);
         return code;
     }
-    char path[4200];
+    char path[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model = NULL;
     mlp_atomic_file *file = NULL;
-    mlp_status st = mlp_model_load(&model, cli_model_path(positional[0], path, sizeof path), &err);
+    mlp_status st = cli_model_path(positional[0], path, &err);
+    if (st == MLP_OK) st = mlp_model_load(&model, path, &err);
     if (st == MLP_OK && o.out) st = mlp_atomic_file_open(&file, o.out, &err);
     if (st == MLP_OK) {
         FILE *f = file ? mlp_atomic_file_stream(file) : stdout;

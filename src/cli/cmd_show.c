@@ -275,10 +275,11 @@ int cmd_show(int argc, char **argv) {
     show_args a;
     int code = parse_args(argc, argv, &a);
     if (code != EXIT_OK) return code;
-    char path[4200];
+    char path[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model;
-    if (mlp_model_load(&model, cli_model_path(a.model, path, sizeof path), &err) != MLP_OK)
+    if (cli_model_path(a.model, path, &err) != MLP_OK ||
+        mlp_model_load(&model, path, &err) != MLP_OK)
         return cli_fail("show", &err);
     if (strcmp(a.what, "weights") == 0)
         code = show_weights(model, &a);

@@ -1,5 +1,6 @@
 #include "io/config_file.h"
 
+#include "io/folders.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -558,27 +559,14 @@ mlp_status mlp_ini_load_text(mlp_ini *ini, const char *text, const char *name, m
 }
 
 mlp_status mlp_ini_load_file(mlp_ini *ini, const char *path, mlp_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return mlp_fail(err, MLP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    char *text = malloc(MAX_CONFIG_BYTES + 1);
-    size_t size = text ? fread(text, 1, MAX_CONFIG_BYTES + 1, f) : 0;
-    bool read_error = ferror(f);
-    fclose(f);
-    mlp_status status = MLP_OK;
-    if (!text)
-        status = mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory", path);
-    else if (read_error)
-        status = mlp_fail(err, MLP_ERR_IO, "%s: read failed", path);
-    else if (size > MAX_CONFIG_BYTES)
-        status = mlp_fail(err, MLP_ERR_FORMAT, "%s: larger than %zu bytes; not a config file", path,
-                          MAX_CONFIG_BYTES);
-    else if (memchr(text, '\0', size))
-        status = mlp_fail(err, MLP_ERR_FORMAT, "%s: byte %zu: NUL byte; not a text file", path,
-                          (size_t)((char *)memchr(text, '\0', size) - text));
-    if (status == MLP_OK) {
-        text[size] = '\0';
-        status = mlp_ini_load_text(ini, text, path, err);
-    }
+    char *text;
+    size_t size;
+    MLP_TRY(mlp_read_file(path, MAX_CONFIG_BYTES, &text, &size, err));
+    const char *nul = memchr(text, '\0', size);
+    mlp_status status =
+        nul ? mlp_fail(err, MLP_ERR_FORMAT, "%s: byte %zu: NUL byte; not a text file", path,
+                       (size_t)(nul - text))
+            : mlp_ini_load_text(ini, text, path, err);
     free(text);
     return status;
 }

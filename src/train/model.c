@@ -2,6 +2,7 @@
 #include "train/model_file.h"
 
 #include "util/error.h"
+#include "util/text.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -35,13 +36,6 @@ static int name_index(const char *const *names, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
         if (strcmp(names[i], name) == 0) return (int)i;
     return -1;
-}
-
-static char *copy_string(const char *s, mlp_error *err) {
-    size_t n = strlen(s) + 1;
-    char *c = mlp_calloc(n, 1, err);
-    if (c) memcpy(c, s, n);
-    return c;
 }
 
 void mlp_model_free(mlp_model *model) {
@@ -90,7 +84,7 @@ mlp_status mlp_model_new(mlp_model **model, mlp_net *net, mlp_transform *transfo
     for (size_t k = 0; k < num_classes; k++) {
         char number[32];
         snprintf(number, sizeof number, "%zu", k);
-        m->class_names[k] = copy_string(class_names ? class_names[k] : number, err);
+        m->class_names[k] = mlp_copy_string(class_names ? class_names[k] : number, err);
         if (!m->class_names[k]) {
             mlp_model_free(m);
             return MLP_ERR_MEMORY;
@@ -122,7 +116,7 @@ const char *const *mlp_model_class_names(const mlp_model *model) {
 
 mlp_status mlp_model_set_metadata(mlp_model *model, const char *key, const char *value,
                                   mlp_error *err) {
-    char *v = copy_string(value, err);
+    char *v = mlp_copy_string(value, err);
     if (!v) return MLP_ERR_MEMORY;
     for (size_t i = 0; i < model->num_meta; i++)
         if (strcmp(model->meta_keys[i], key) == 0) {
@@ -130,7 +124,7 @@ mlp_status mlp_model_set_metadata(mlp_model *model, const char *key, const char 
             model->meta_values[i] = v;
             return mlp_ok(err);
         }
-    char *k = copy_string(key, err);
+    char *k = mlp_copy_string(key, err);
     char **keys = realloc(model->meta_keys, (model->num_meta + 1) * sizeof *keys);
     if (keys) model->meta_keys = keys;
     char **values =

@@ -68,19 +68,13 @@ static void update_seconds(trainer *t) {
     t->state.seconds = t->seconds_start + (now_seconds() - t->clock_start);
 }
 
-static mlp_status join_path(char *out, const char *dir, const char *name, mlp_error *err) {
-    if ((size_t)snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
-        return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: path too long", dir);
-    return mlp_ok(err);
-}
-
 static mlp_status make_run_dir(trainer *t, const char *dir, mlp_error *err) {
     if (t->writer) MLP_TRY(mlp_make_folders(dir, err));
-    MLP_TRY(join_path(t->last_path, dir, "last.safetensors", err));
-    MLP_TRY(join_path(t->best_path, dir, "best.safetensors", err));
-    MLP_TRY(join_path(t->metrics_path, dir, "metrics.csv", err));
-    MLP_TRY(join_path(t->summary_path, dir, "summary.json", err));
-    return join_path(t->config_path, dir, "config.ini", err);
+    MLP_TRY(mlp_path_join(t->last_path, dir, "last.safetensors", err));
+    MLP_TRY(mlp_path_join(t->best_path, dir, "best.safetensors", err));
+    MLP_TRY(mlp_path_join(t->metrics_path, dir, "metrics.csv", err));
+    MLP_TRY(mlp_path_join(t->summary_path, dir, "summary.json", err));
+    return mlp_path_join(t->config_path, dir, "config.ini", err);
 }
 
 /* ---- Data ---- */
@@ -353,9 +347,9 @@ static mlp_status save_last(trainer *t, mlp_error *err) {
 /* A periodic checkpoint: last.safetensors, and step-N.safetensors too when they are kept. */
 static mlp_status save_periodic(trainer *t, mlp_error *err) {
     if (t->writer && t->cfg->keep_checkpoints) {
-        char path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/step-%llu.safetensors", t->run_dir,
-                 (unsigned long long)t->state.step);
+        char name[64], path[PATH_MAX];
+        snprintf(name, sizeof name, "step-%llu.safetensors", (unsigned long long)t->state.step);
+        MLP_TRY(mlp_path_join(path, t->run_dir, name, err));
         update_seconds(t);
         MLP_TRY(mlp_checkpoint_write(path, t->model, t->optimizer, &t->state, err));
     }

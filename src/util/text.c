@@ -46,3 +46,10 @@ char *mlp_text_finish(mlp_text *t, mlp_error *err) {
     *t = (mlp_text){0};
     return text;
 }
+
+char *mlp_copy_string(const char *s, mlp_error *err) {
+    char *copy = strdup(s);
+    if (!copy)
+        mlp_fail(err, MLP_ERR_MEMORY, "out of memory copying a string of %zu bytes", strlen(s));
+    return copy;
+}

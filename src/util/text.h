@@ -24,4 +24,7 @@ void mlp_text_append(mlp_text *t, const char *format, ...);
  * with err set when an append ran out of memory. */
 char *mlp_text_finish(mlp_text *t, mlp_error *err);
 
+/* A malloc'ed copy of s (caller frees), or NULL with err set when out of memory. */
+char *mlp_copy_string(const char *s, mlp_error *err);
+
 #endif
