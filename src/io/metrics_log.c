@@ -1,6 +1,7 @@
 #include "io/metrics_log.h"
 
 #include "io/atomic_file.h"
+#include "io/folders.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -9,115 +10,127 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define NUM_COLUMNS 9
-/* A metrics file larger than this is refused (a row is under 150 bytes; a long run logs a few
- * hundred thousand rows at most). */
-#define MAX_METRICS_BYTES ((size_t)1 << 30)
+/* Longer lines cannot come from the writer (nine %.6g numbers) and are refused as malformed. */
+#define MAX_LINE 1024
 
 struct mlp_metrics_log {
     FILE *file;
     char *path;
 };
 
-/* Reads the whole file into a NUL-terminated buffer; *missing is set when it does not exist. */
-static mlp_status read_text(const char *path, char **text, size_t *size, bool *missing,
-                            mlp_error *err) {
-    *text = NULL;
-    *missing = false;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *missing = errno == ENOENT;
-        return mlp_fail(err, MLP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+static const char *const column_names[NUM_COLUMNS] = {
+    "epoch",          "step",     "lr",           "batch_size", "train_loss",
+    "train_accuracy", "val_loss", "val_accuracy", "seconds"};
+
+enum { EPOCH, STEP, LR, BATCH_SIZE, TRAIN_LOSS, TRAIN_ACCURACY, VAL_LOSS, VAL_ACCURACY, SECONDS };
+
+/* Parses field [begin, end) of column c at `line` into *value (NAN when empty). */
+static mlp_status parse_field(const char *begin, const char *end, int c, const char *name,
+                              size_t line, double *value, mlp_error *err) {
+    size_t len = (size_t)(end - begin);
+    if (len == 0) {
+        if (c == EPOCH || c == STEP || c == BATCH_SIZE)
+            return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: field %d (%s) is empty", name, line,
+                            c + 1, column_names[c]);
+        *value = NAN;
+        return MLP_OK;
     }
-    size_t capacity = 1 << 16, n = 0, got;
-    char *buffer = malloc(capacity + 1);
-    while (buffer && (got = fread(buffer + n, 1, capacity - n, f)) > 0) {
-        n += got;
-        if (n == capacity) {
-            char *bigger = capacity < MAX_METRICS_BYTES ? realloc(buffer, 2 * capacity + 1) : NULL;
-            if (!bigger) break;
-            buffer = bigger;
-            capacity *= 2;
+    char buf[64];
+    char *stop = NULL;
+    if (len < sizeof buf && !(begin[0] == ' ' || begin[0] == '\t')) {
+        memcpy(buf, begin, len);
+        buf[len] = '\0';
+        *value = strtod(buf, &stop);
+    }
+    if (!stop || *stop != '\0' || stop == buf)
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: field %d (%s): '%.*s' is not a number", name,
+                        line, c + 1, column_names[c], len > 40 ? 40 : (int)len, begin);
+    bool loss = c == TRAIN_LOSS || c == VAL_LOSS;
+    if (!isfinite(*value)) {
+        /* A diverged run logs its last loss as nan or inf: kept as a value not computed. */
+        if (loss) {
+            *value = NAN;
+            return MLP_OK;
         }
+        return mlp_fail(err, MLP_ERR_NUMERIC, "%s:%zu: field %d (%s): '%s' is not finite", name,
+                        line, c + 1, column_names[c], buf);
     }
-    bool failed = !buffer || ferror(f) || n == capacity;
-    fclose(f);
-    if (failed) {
-        free(buffer);
-        return mlp_fail(err, MLP_ERR_IO, "%s: cannot read (too large or read error)", path);
-    }
-    buffer[n] = '\0';
-    *text = buffer;
-    *size = n;
+    if ((c == TRAIN_ACCURACY || c == VAL_ACCURACY) && (*value < 0 || *value > 1))
+        return mlp_fail(err, MLP_ERR_FORMAT,
+                        "%s:%zu: field %d (%s): %s is outside [0, 1] (accuracy is a fraction)",
+                        name, line, c + 1, column_names[c], buf);
+    if (!loss && *value < 0)
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: field %d (%s): %s is negative", name, line,
+                        c + 1, column_names[c], buf);
+    if ((c == STEP || c == BATCH_SIZE) && (*value != floor(*value) || *value >= 1.8e19))
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: field %d (%s): %s is not a whole number",
+                        name, line, c + 1, column_names[c], buf);
     return MLP_OK;
 }
 
-/* A field: empty means NAN; otherwise a number that uses the whole field. */
-static bool parse_field(const char *begin, const char *end, double *value) {
-    if (begin == end) {
-        *value = NAN;
-        return true;
+/* Parses one row [begin, end) (without its line end) of the nine columns. */
+static mlp_status parse_row(const char *begin, const char *end, const char *name, size_t line,
+                            mlp_metrics_row *row, mlp_error *err) {
+    double v[NUM_COLUMNS];
+    int c = 0;
+    const char *field = begin;
+    for (const char *p = begin;; p++) {
+        if (p < end && *p != ',') continue;
+        if (c == NUM_COLUMNS)
+            return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: more than %d fields", name, line,
+                            NUM_COLUMNS);
+        MLP_TRY(parse_field(field, p, c, name, line, &v[c], err));
+        c++;
+        field = p + 1;
+        if (p == end) break;
     }
-    char field[64];
-    size_t n = (size_t)(end - begin);
-    if (n >= sizeof field) return false;
-    memcpy(field, begin, n);
-    field[n] = '\0';
-    char *stop;
-    *value = strtod(field, &stop);
-    return *stop == '\0' && stop != field;
+    if (c != NUM_COLUMNS)
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: %d fields, expected %d (%s)", name, line, c,
+                        NUM_COLUMNS, MLP_METRICS_HEADER);
+    *row = (mlp_metrics_row){v[EPOCH],      (uint64_t)v[STEP], v[LR],       (uint64_t)v[BATCH_SIZE],
+                             v[TRAIN_LOSS], v[TRAIN_ACCURACY], v[VAL_LOSS], v[VAL_ACCURACY],
+                             v[SECONDS]};
+    return MLP_OK;
 }
 
-/* Parses one row (without its newline) of the nine columns. step and batch_size must be
- * non-negative integers. */
-static bool parse_row(const char *line, const char *line_end, mlp_metrics_row *row) {
-    double values[NUM_COLUMNS];
-    const char *p = line;
-    for (int c = 0; c < NUM_COLUMNS; c++) {
-        const char *comma = memchr(p, ',', (size_t)(line_end - p));
-        const char *end = c < NUM_COLUMNS - 1 ? comma : line_end;
-        if (!end || (c == NUM_COLUMNS - 1 && comma) || !parse_field(p, end, &values[c]))
-            return false;
-        p = end + 1;
-    }
-    for (int c = 1; c <= 3; c += 2) /* step, batch_size */
-        if (!(values[c] >= 0 && values[c] < 1.8e19) || values[c] != floor(values[c])) return false;
-    *row = (mlp_metrics_row){values[0],           (uint64_t)values[1], values[2],
-                             (uint64_t)values[3], values[4],           values[5],
-                             values[6],           values[7],           values[8]};
-    return true;
-}
-
-/* Checks the header line of text; returns the start of the first row or NULL. */
-static const char *after_header(const char *text) {
-    size_t n = strlen(MLP_METRICS_HEADER);
-    if (strncmp(text, MLP_METRICS_HEADER, n) != 0) return NULL;
-    if (text[n] == '\r') n++;
-    return text[n] == '\n' ? text + n + 1 : NULL;
-}
-
-/* Calls visit (with the start of the next line) for every complete row, one ending in a newline,
- * in order; stops at the first that does not parse (reported with its line number) or when visit
- * returns false. */
-static mlp_status for_each_row(const char *path, const char *text,
-                               bool (*visit)(const mlp_metrics_row *, const char *next, void *),
+/* Calls visit (with the offset just past the row's newline) for every complete row, one ending
+ * in a newline, in order, after checking the header; stops at the first fault (reported with
+ * name and line number) or when visit returns false. */
+static mlp_status for_each_row(const char *text, size_t len, const char *name,
+                               bool (*visit)(const mlp_metrics_row *, size_t next, void *),
                                void *context, mlp_error *err) {
-    const char *p = after_header(text);
-    if (!p)
-        return mlp_fail(err, MLP_ERR_FORMAT, "%s:1: not a metrics.csv header (expected %s)", path,
-                        MLP_METRICS_HEADER);
-    for (size_t line = 2;; line++) {
-        const char *newline = strchr(p, '\n');
-        if (!newline) return MLP_OK; /* an incomplete last line: a write that was cut short */
-        const char *end = newline > p && newline[-1] == '\r' ? newline - 1 : newline;
+    size_t line = 0;
+    for (size_t pos = 0; pos < len;) {
+        line++;
+        const char *begin = text + pos;
+        const char *newline = memchr(begin, '\n', len - pos);
+        if (!newline && line > 1) break; /* an incomplete last row: a write that was cut short */
+        const char *end = newline ? newline : text + len;
+        pos = (size_t)(end - text) + 1;
+        if (end > begin && end[-1] == '\r') end--;
+        size_t length = (size_t)(end - begin);
+        if (memchr(begin, '\0', length))
+            return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: NUL byte (not a text file)", name, line);
+        if (length > MAX_LINE)
+            return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: line longer than %d bytes", name, line,
+                            MAX_LINE);
+        if (line == 1) {
+            if (length != strlen(MLP_METRICS_HEADER) ||
+                memcmp(begin, MLP_METRICS_HEADER, length) != 0)
+                return mlp_fail(err, MLP_ERR_FORMAT, "%s:1: header is '%.*s', expected '%s'", name,
+                                length > 120 ? 120 : (int)length, begin, MLP_METRICS_HEADER);
+            continue;
+        }
+        if (length == 0) return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: empty line", name, line);
         mlp_metrics_row row;
-        if (!parse_row(p, end, &row))
-            return mlp_fail(err, MLP_ERR_FORMAT, "%s:%zu: malformed row (expected %d fields: %s)",
-                            path, line, NUM_COLUMNS, MLP_METRICS_HEADER);
-        if (!visit(&row, newline + 1, context)) return MLP_OK;
-        p = newline + 1;
+        MLP_TRY(parse_row(begin, end, name, line, &row, err));
+        if (!visit(&row, pos, context)) break;
     }
+    if (line == 0) return mlp_fail(err, MLP_ERR_FORMAT, "%s: empty file (no header)", name);
+    return MLP_OK;
 }
 
 static mlp_status open_for_append(mlp_metrics_log **log, const char *path, mlp_error *err) {
@@ -143,10 +156,10 @@ mlp_status mlp_metrics_log_create(mlp_metrics_log **log, const char *path, mlp_e
 
 typedef struct {
     uint64_t keep_through_step;
-    const char *end_of_kept;
+    size_t end_of_kept;
 } keep_context;
 
-static bool keep_row(const mlp_metrics_row *row, const char *next, void *context) {
+static bool keep_row(const mlp_metrics_row *row, size_t next, void *context) {
     keep_context *k = context;
     if (row->step > k->keep_through_step) return false;
     k->end_of_kept = next;
@@ -156,20 +169,21 @@ static bool keep_row(const mlp_metrics_row *row, const char *next, void *context
 mlp_status mlp_metrics_log_resume(mlp_metrics_log **log, const char *path,
                                   uint64_t keep_through_step, mlp_error *err) {
     *log = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) return mlp_metrics_log_create(log, path, err);
     char *text;
     size_t size;
-    bool missing;
-    mlp_error inner;
-    if (read_text(path, &text, &size, &missing, &inner) != MLP_OK) {
-        if (missing) return mlp_metrics_log_create(log, path, err);
-        if (err) *err = inner;
-        return inner.status;
+    MLP_TRY(mlp_read_file(path, MLP_METRICS_MAX_BYTES, &text, &size, err));
+    const char *newline = memchr(text, '\n', size);
+    keep_context k = {keep_through_step, newline ? (size_t)(newline - text) + 1 : size};
+    mlp_status status = for_each_row(text, size, path, keep_row, &k, err);
+    if (status == MLP_OK && !newline) { /* just the header, cut short: start anew */
+        free(text);
+        return mlp_metrics_log_create(log, path, err);
     }
-    keep_context k = {keep_through_step, after_header(text)};
-    mlp_status status = for_each_row(path, text, keep_row, &k, err);
     /* Rewrite only when something is dropped, atomically, so a crash keeps one version. */
-    if (status == MLP_OK && (size_t)(k.end_of_kept - text) != size)
-        status = mlp_atomic_write(path, text, (size_t)(k.end_of_kept - text), err);
+    if (status == MLP_OK && k.end_of_kept != size)
+        status = mlp_atomic_write(path, text, k.end_of_kept, err);
     free(text);
     return status == MLP_OK ? open_for_append(log, path, err) : status;
 }
@@ -211,7 +225,7 @@ typedef struct {
     bool out_of_memory;
 } row_list;
 
-static bool collect_row(const mlp_metrics_row *row, const char *next, void *context) {
+static bool collect_row(const mlp_metrics_row *row, size_t next, void *context) {
     row_list *list = context;
     (void)next;
     if (list->count == list->capacity) {
@@ -225,19 +239,14 @@ static bool collect_row(const mlp_metrics_row *row, const char *next, void *cont
     return true;
 }
 
-mlp_status mlp_metrics_read(const char *path, mlp_metrics_row **rows, size_t *count,
-                            mlp_error *err) {
+mlp_status mlp_metrics_parse(const char *text, size_t len, const char *name, mlp_metrics_row **rows,
+                             size_t *count, mlp_error *err) {
     *rows = NULL;
     *count = 0;
-    char *text;
-    size_t size;
-    bool missing;
-    MLP_TRY(read_text(path, &text, &size, &missing, err));
     row_list list = {0};
-    mlp_status status = for_each_row(path, text, collect_row, &list, err);
-    free(text);
+    mlp_status status = for_each_row(text, len, name, collect_row, &list, err);
     if (status == MLP_OK && list.out_of_memory)
-        status = mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory reading rows", path);
+        status = mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory reading rows", name);
     if (status != MLP_OK) {
         free(list.rows);
         return status;
@@ -245,4 +254,16 @@ mlp_status mlp_metrics_read(const char *path, mlp_metrics_row **rows, size_t *co
     *rows = list.rows;
     *count = list.count;
     return mlp_ok(err);
+}
+
+mlp_status mlp_metrics_read(const char *path, mlp_metrics_row **rows, size_t *count,
+                            mlp_error *err) {
+    *rows = NULL;
+    *count = 0;
+    char *text;
+    size_t size;
+    MLP_TRY(mlp_read_file(path, MLP_METRICS_MAX_BYTES, &text, &size, err));
+    mlp_status status = mlp_metrics_parse(text, size, path, rows, count, err);
+    free(text);
+    return status;
 }

@@ -41,8 +41,21 @@ mlp_status mlp_metrics_log_append(mlp_metrics_log *log, const mlp_metrics_row *r
 /* Closes the log (NULL is fine). */
 void mlp_metrics_log_free(mlp_metrics_log *log);
 
-/* Reads every complete row of a metrics.csv (for plots and tests): *rows is malloc'ed (caller
- * frees), empty fields come back as NAN. A malformed row is an MLP_ERR_FORMAT naming file:line. */
+/* metrics.csv files are refused beyond this size (a row is under 150 bytes; a long run logs a
+ * few hundred thousand rows at most). */
+#define MLP_METRICS_MAX_BYTES ((size_t)1 << 30)
+
+/* Parses len bytes of metrics.csv text into *rows (malloc'ed, caller frees; NULL and 0 on
+ * failure); name is used in messages ("name:line: ..."). Checks the header (a CRLF line end is
+ * accepted), nine fields per row, numbers, epoch, step and batch_size present, step and
+ * batch_size whole, accuracies in [0, 1], and no negative number but a loss. An empty field
+ * comes back as NAN, and so does a loss logged as nan or inf (a diverged run). A last line
+ * without its newline is a write cut short and is skipped. A fault is an MLP_ERR_FORMAT (a
+ * non-finite value other than a loss: MLP_ERR_NUMERIC) naming name:line and the field. */
+mlp_status mlp_metrics_parse(const char *text, size_t len, const char *name,
+                             mlp_metrics_row **rows, size_t *count, mlp_error *err);
+
+/* Reads the metrics.csv at path with mlp_metrics_parse. */
 mlp_status mlp_metrics_read(const char *path, mlp_metrics_row **rows, size_t *count,
                             mlp_error *err);
 

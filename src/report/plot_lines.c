@@ -1,7 +1,9 @@
 #include "report/plot_lines.h"
 
-#include "report/plot_metrics.h"
+#include "io/folders.h"
+#include "io/metrics_log.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,20 +13,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const metrics_column curve_column[CURVE_COUNT] = {
-    METRICS_TRAIN_LOSS, METRICS_VAL_LOSS, METRICS_TRAIN_ACCURACY, METRICS_VAL_ACCURACY};
+/* The rows of one run's metrics.csv. */
+typedef struct {
+    mlp_metrics_row *rows;
+    size_t num_rows;
+} metrics_table;
 
-static char *join_path(const char *dir, const char *name, mlp_error *err) {
-    size_t len = strlen(dir) + 1 + strlen(name) + 1;
-    char *path = mlp_calloc(len, 1, err);
-    if (path) snprintf(path, len, "%s/%s", dir, name);
-    return path;
-}
-
-static char *copy_string(const char *s, mlp_error *err) {
-    char *copy = mlp_calloc(strlen(s) + 1, 1, err);
-    if (copy) memcpy(copy, s, strlen(s) + 1);
-    return copy;
+/* The value a curve of kind c takes from a row (NAN: none at that row). */
+static double curve_value(const mlp_metrics_row *row, curve_kind c) {
+    switch (c) {
+    case CURVE_TRAIN_LOSS:
+        return row->train_loss;
+    case CURVE_VAL_LOSS:
+        return row->val_loss;
+    case CURVE_TRAIN_ACCURACY:
+        return row->train_accuracy;
+    default:
+        return row->val_accuracy;
+    }
 }
 
 static bool is_directory(const char *path) {
@@ -33,8 +39,8 @@ static bool is_directory(const char *path) {
 }
 
 static bool has_metrics(const char *dir) {
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof path, "%s/metrics.csv", dir) >= sizeof path) return false;
+    char path[PATH_MAX];
+    if (mlp_path_join(path, dir, "metrics.csv", NULL) != MLP_OK) return false;
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -79,14 +85,9 @@ static mlp_status list_subfolders(const char *dir, name_list *list, mlp_error *e
     mlp_status status = MLP_OK;
     for (struct dirent *entry; status == MLP_OK && (entry = readdir(d));) {
         if (entry->d_name[0] == '.') continue;
-        char *path = join_path(dir, entry->d_name, err);
-        if (!path) {
-            status = MLP_ERR_MEMORY;
-            break;
-        }
-        bool keep = is_directory(path);
-        free(path);
-        if (!keep) continue;
+        char path[PATH_MAX];
+        status = mlp_path_join(path, dir, entry->d_name, err);
+        if (status != MLP_OK || !is_directory(path)) continue;
         if (list->count == capacity) {
             capacity = capacity ? 2 * capacity : 16;
             char **grown = realloc(list->names, capacity * sizeof *grown);
@@ -96,7 +97,7 @@ static mlp_status list_subfolders(const char *dir, name_list *list, mlp_error *e
             }
             list->names = grown;
         }
-        list->names[list->count] = copy_string(entry->d_name, err);
+        list->names[list->count] = mlp_copy_string(entry->d_name, err);
         if (!list->names[list->count])
             status = MLP_ERR_MEMORY;
         else
@@ -122,30 +123,30 @@ static void curve_free(curve *c) {
 /* Whether a run logs rows every N steps (some epoch is fractional). */
 static bool has_step_rows(const metrics_table *run) {
     for (size_t i = 0; i < run->num_rows; i++) {
-        double epoch = run->rows[i].value[METRICS_EPOCH];
+        double epoch = run->rows[i].epoch;
         if (epoch != floor(epoch)) return true;
     }
     return false;
 }
 
-/* Whether row i of the run gives a point of the curve of `column`. A run logged every N steps
+/* Whether row i of the run gives a point of the curve of kind `kind`. A run logged every N steps
  * has training values over the last N steps in its step rows but over the whole epoch in its
  * epoch rows: mixed, they would zigzag, so its training curves use the step rows only. */
-static bool row_counts(const metrics_table *run, size_t i, metrics_column column, bool step_rows) {
-    const double *v = run->rows[i].value;
-    if (isnan(v[column])) return false;
-    bool training = column == METRICS_TRAIN_LOSS || column == METRICS_TRAIN_ACCURACY;
-    return !(training && step_rows && v[METRICS_EPOCH] == floor(v[METRICS_EPOCH]));
+static bool row_counts(const metrics_table *run, size_t i, curve_kind kind, bool step_rows) {
+    const mlp_metrics_row *row = &run->rows[i];
+    if (isnan(curve_value(row, kind))) return false;
+    bool training = kind == CURVE_TRAIN_LOSS || kind == CURVE_TRAIN_ACCURACY;
+    return !(training && step_rows && row->epoch == floor(row->epoch));
 }
 
 static mlp_status average_curve(curve *c, const metrics_table *runs, size_t num_runs,
-                                metrics_column column, mlp_error *err) {
+                                curve_kind kind, mlp_error *err) {
     size_t longest = 0;
     for (size_t r = 0; r < num_runs; r++) {
         size_t n = 0;
         bool step_rows = has_step_rows(&runs[r]);
         for (size_t i = 0; i < runs[r].num_rows; i++)
-            n += row_counts(&runs[r], i, column, step_rows);
+            n += row_counts(&runs[r], i, kind, step_rows);
         if (n > longest) longest = n;
     }
     c->num_points = longest;
@@ -166,14 +167,15 @@ static mlp_status average_curve(curve *c, const metrics_table *runs, size_t num_
         size_t k = 0;
         bool step_rows = has_step_rows(&runs[r]);
         for (size_t i = 0; i < runs[r].num_rows; i++) {
-            const double *v = runs[r].rows[i].value;
-            if (!row_counts(&runs[r], i, column, step_rows)) continue;
+            const mlp_metrics_row *row = &runs[r].rows[i];
+            if (!row_counts(&runs[r], i, kind, step_rows)) continue;
             size_t n = ++count[k];
-            c->step[k] += (v[METRICS_STEP] - c->step[k]) / (double)n;
-            c->epoch[k] += (v[METRICS_EPOCH] - c->epoch[k]) / (double)n;
-            double delta = v[column] - c->mean[k];
+            double x = curve_value(row, kind);
+            c->step[k] += ((double)row->step - c->step[k]) / (double)n;
+            c->epoch[k] += (row->epoch - c->epoch[k]) / (double)n;
+            double delta = x - c->mean[k];
             c->mean[k] += delta / (double)n;
-            sum_sq[k] += delta * (v[column] - c->mean[k]);
+            sum_sq[k] += delta * (x - c->mean[k]);
             k++;
         }
     }
@@ -192,17 +194,18 @@ static mlp_status load_line(plot_line *line, const char *name, char *const *run_
     if (!runs) return MLP_ERR_MEMORY;
     mlp_status status = MLP_OK;
     for (size_t r = 0; r < num_runs && status == MLP_OK; r++) {
-        char *path = join_path(run_dirs[r], "metrics.csv", err);
-        status = path ? metrics_read(&runs[r], path, err) : MLP_ERR_MEMORY;
-        free(path);
+        char path[PATH_MAX];
+        status = mlp_path_join(path, run_dirs[r], "metrics.csv", err);
+        if (status == MLP_OK)
+            status = mlp_metrics_read(path, &runs[r].rows, &runs[r].num_rows, err);
     }
     for (size_t c = 0; c < CURVE_COUNT && status == MLP_OK; c++)
-        status = average_curve(&line->curves[c], runs, num_runs, curve_column[c], err);
+        status = average_curve(&line->curves[c], runs, num_runs, (curve_kind)c, err);
     for (size_t r = 0; r < num_runs; r++)
-        metrics_free(&runs[r]);
+        free(runs[r].rows);
     free(runs);
     line->repeats = num_runs;
-    line->name = status == MLP_OK ? copy_string(name, err) : NULL;
+    line->name = status == MLP_OK ? mlp_copy_string(name, err) : NULL;
     if (status == MLP_OK && !line->name) status = MLP_ERR_MEMORY;
     return status;
 }
@@ -222,26 +225,26 @@ static mlp_status add_line(plot_lines *lines, const char *name, char *const *run
  * that holds metrics.csv itself counts as its only repeat. */
 static mlp_status load_combination(plot_lines *lines, const char *sweep, const char *combination,
                                    mlp_error *err) {
-    char *dir = join_path(sweep, combination, err);
-    if (!dir) return MLP_ERR_MEMORY;
+    char dir[PATH_MAX];
+    MLP_TRY(mlp_path_join(dir, sweep, combination, err));
     name_list repeats = {0};
     char **runs = NULL;
     size_t num_runs = 0;
     mlp_status status = MLP_OK;
     if (has_metrics(dir)) {
-        status = add_line(lines, combination, &dir, 1, err);
+        char *runs_of_one[1] = {dir};
+        status = add_line(lines, combination, runs_of_one, 1, err);
     } else {
         status = list_subfolders(dir, &repeats, err);
         if (status == MLP_OK) runs = mlp_calloc(repeats.count, sizeof *runs, err);
         if (status == MLP_OK && !runs) status = MLP_ERR_MEMORY;
         for (size_t i = 0; status == MLP_OK && i < repeats.count; i++) {
-            char *run = join_path(dir, repeats.names[i], err);
-            if (!run)
-                status = MLP_ERR_MEMORY;
-            else if (has_metrics(run))
-                runs[num_runs++] = run;
-            else
-                free(run);
+            char run[PATH_MAX];
+            status = mlp_path_join(run, dir, repeats.names[i], err);
+            if (status == MLP_OK && has_metrics(run)) {
+                runs[num_runs] = mlp_copy_string(run, err);
+                if (!runs[num_runs++]) status = MLP_ERR_MEMORY;
+            }
         }
         if (status == MLP_OK && num_runs == 0)
             status = mlp_fail(err, MLP_ERR_IO,
@@ -254,7 +257,6 @@ static mlp_status load_combination(plot_lines *lines, const char *sweep, const c
         free(runs[i]);
     free(runs);
     name_list_free(&repeats);
-    free(dir);
     return status;
 }
 
@@ -295,7 +297,7 @@ static mlp_status disambiguate(plot_lines *lines, const char *const *dirs, mlp_e
     mlp_status status = MLP_OK;
     for (size_t i = 0; i < lines->num_lines && status == MLP_OK; i++) {
         if (!shared[i]) continue;
-        char *path = copy_string(dirs[i], err);
+        char *path = mlp_copy_string(dirs[i], err);
         if (!path)
             status = MLP_ERR_MEMORY;
         else {
