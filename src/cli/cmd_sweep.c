@@ -12,16 +12,13 @@
 #include "sweep/scheduler.h"
 #include "train/train_config.h"
 #include "util/text.h"
-#include "io/atomic_file.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -302,70 +299,6 @@ static int own_path(char *path, size_t size) {
     return EXIT_OK;
 }
 
-/* Reads a small run file into a new string ("" when missing). */
-static char *slurp(const char *dir, const char *name) {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    if (f && out) {
-        char buffer[8192];
-        size_t n;
-        while ((n = fread(buffer, 1, sizeof buffer, f)) > 0)
-            fwrite(buffer, 1, n, out);
-    }
-    if (f) fclose(f);
-    if (out) fclose(out);
-    return text;
-}
-
-/* Under mpirun the run folders live where each rank ran them. Every rank sends the
- * summary.json and metrics.csv of its finished runs to rank 0, which writes those it does not
- * see in its own file system (none when DIR is shared), so its table covers every run. */
-static mlp_status gather_outcomes(mlp_world *world, const mlp_sweep_plan *plan, mlp_error *err) {
-    int rank = mlp_world_rank(world), size = mlp_world_size(world);
-    cJSON *mine = cJSON_CreateArray();
-    for (size_t i = (size_t)rank; mine && i < plan->num_runs; i += (size_t)size) {
-        const mlp_sweep_run *run = &plan->runs[i];
-        if (mlp_sweep_run_state_of(run->dir) != MLP_SWEEP_RUN_FINISHED) continue;
-        cJSON *item = cJSON_CreateObject();
-        char *summary = slurp(run->dir, "summary.json"), *metrics = slurp(run->dir, "metrics.csv");
-        cJSON_AddItemToArray(mine, item);
-        cJSON_AddNumberToObject(item, "run", (double)i);
-        cJSON_AddStringToObject(item, "summary.json", summary ? summary : "");
-        cJSON_AddStringToObject(item, "metrics.csv", metrics ? metrics : "");
-        free(summary);
-        free(metrics);
-    }
-    char *text = mine ? cJSON_PrintUnformatted(mine) : NULL;
-    cJSON_Delete(mine);
-    char **texts = NULL;
-    mlp_status st = mlp_world_gather_texts(world, text ? text : "[]", &texts, err);
-    free(text);
-    for (int r = 1; st == MLP_OK && texts && r < size; r++) {
-        cJSON *runs = cJSON_Parse(texts[r]), *item;
-        cJSON_ArrayForEach(item, runs) {
-            double index = cJSON_GetNumberValue(cJSON_GetObjectItem(item, "run"));
-            if (!(index >= 0 && index < (double)plan->num_runs)) continue;
-            const mlp_sweep_run *run = &plan->runs[(size_t)index];
-            if (mlp_sweep_run_state_of(run->dir) == MLP_SWEEP_RUN_FINISHED) continue;
-            mkdir(run->dir, 0777);
-            static const char *const files[] = {"metrics.csv", "summary.json"}; /* summary last */
-            for (int f = 0; f < 2 && st == MLP_OK; f++) {
-                char path[4200];
-                snprintf(path, sizeof path, "%s/%s", run->dir, files[f]);
-                const char *content = cJSON_GetStringValue(cJSON_GetObjectItem(item, files[f]));
-                st = mlp_atomic_write_text(path, content ? content : "", err);
-            }
-        }
-        cJSON_Delete(runs);
-    }
-    mlp_world_free_texts(world, texts);
-    return st;
-}
-
 /* Runs this rank's share of the plan: run i belongs to rank i mod size. Sets *failed to the
  * runs that failed or were not started. */
 static int run_share(const char *program, const sweep_args *a, const mlp_sweep_plan *plan,
@@ -483,7 +416,7 @@ int cmd_sweep(int argc, char **argv) {
         /* Every rank reaches this point (the checks above give every rank the same answer). */
         double total_failed = (double)failed + (code != EXIT_OK);
         if (mlp_world_sum_doubles(world, &total_failed, 1, &err) != MLP_OK ||
-            (plan && gather_outcomes(world, plan, &err) != MLP_OK))
+            (plan && mlp_sweep_gather_outcomes(world, plan, &err) != MLP_OK))
             code = cli_fail("sweep", &err);
         failed = (size_t)total_failed;
     }

@@ -4,6 +4,8 @@
 #define MLP_SWEEP_OUTCOME_H
 
 #include "mlp.h"
+#include "mpi/world.h"
+#include "sweep/plan.h"
 
 #include <stdbool.h>
 
@@ -28,5 +30,12 @@ typedef struct {
 /* Reads DIR/summary.json and DIR/metrics.csv. A missing or malformed file is an error naming the
  * file and the fault (a missing key, a key of the wrong type, a metrics.csv without epochs). */
 mlp_status mlp_sweep_read_outcome(const char *dir, mlp_sweep_outcome *outcome, mlp_error *err);
+
+/* Under mpirun the run folders live where each rank ran them. Every rank sends the metrics.csv
+ * and summary.json of its finished runs (run i belongs to rank i mod size) to rank 0, which
+ * writes those of runs that have not finished in its own file system (none when the sweep folder
+ * is shared), so that its results table covers every run. Called by every rank. */
+mlp_status mlp_sweep_gather_outcomes(mlp_world *world, const mlp_sweep_plan *plan,
+                                     mlp_error *err);
 
 #endif
