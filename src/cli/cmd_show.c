@@ -3,9 +3,9 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/picture_args.h"
+#include "util/error.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,19 +167,6 @@ static int show_confusion(mlp_model *model, const show_args *a) {
     return EXIT_OK;
 }
 
-/* Fills err like the library does, for faults found here. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static mlp_status
-failure(mlp_error *err, mlp_status status, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(err->message, sizeof err->message, format, args);
-    va_end(args);
-    return err->status = status;
-}
-
 /* Samples chosen so far: their pixels (copied out of the data sets) and predictions. */
 typedef struct {
     mlp_plot_sample *samples;
@@ -199,22 +186,22 @@ static mlp_status choose_from(mlp_model *model, const char *source, const show_a
     int32_t *classes = calloc(n ? n : 1, sizeof *classes);
     float *probs = calloc(n ? n * outputs : 1, sizeof *probs);
     mlp_status st = classes && probs ? mlp_model_accept(model, data, err)
-                                     : failure(err, MLP_ERR_MEMORY, "%s: out of memory", source);
+                                     : mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory", source);
     size_t rows = a->rows, cols = a->cols;
     if (st == MLP_OK && !rows && !mlp_dataset_image_shape(data, &rows, &cols))
-        st = failure(err, MLP_ERR_ARGUMENT,
-                     "%s: %zu features, not a known image shape; give it with --shape ROWSxCOLS",
-                     source, features);
+        st = mlp_fail(err, MLP_ERR_ARGUMENT,
+                      "%s: %zu features, not a known image shape; give it with --shape ROWSxCOLS",
+                      source, features);
     if (st == MLP_OK && rows * cols != features)
-        st = failure(err, MLP_ERR_ARGUMENT, "%s: --shape %zux%zu does not match %zu features",
-                     source, rows, cols, features);
+        st = mlp_fail(err, MLP_ERR_ARGUMENT, "%s: --shape %zux%zu does not match %zu features",
+                      source, rows, cols, features);
     if (st == MLP_OK && chosen->count && features != chosen->features)
-        st = failure(err, MLP_ERR_ARGUMENT, "%s: %zu features, the sources before have %zu", source,
-                     features, chosen->features);
+        st = mlp_fail(err, MLP_ERR_ARGUMENT, "%s: %zu features, the sources before have %zu",
+                      source, features, chosen->features);
     const int32_t *labels = st == MLP_OK ? mlp_dataset_labels(data) : NULL;
     if (st == MLP_OK && a->filter != KEEP_ALL && !labels)
-        st = failure(err, MLP_ERR_ARGUMENT, "%s: no labels, so no right or wrong predictions",
-                     source);
+        st = mlp_fail(err, MLP_ERR_ARGUMENT, "%s: no labels, so no right or wrong predictions",
+                      source);
     if (st == MLP_OK) st = mlp_model_predict(model, data, classes, probs, err);
     if (st == MLP_OK && !chosen->pixels) {
         chosen->features = features;
@@ -223,7 +210,7 @@ static mlp_status choose_from(mlp_model *model, const char *source, const show_a
         chosen->pixels = calloc(a->count * features, sizeof *chosen->pixels);
         chosen->samples = calloc(a->count, sizeof *chosen->samples);
         if (!chosen->pixels || !chosen->samples)
-            st = failure(err, MLP_ERR_MEMORY, "out of memory for %zu samples", a->count);
+            st = mlp_fail(err, MLP_ERR_MEMORY, "out of memory for %zu samples", a->count);
     }
     const uint8_t *bytes = mlp_dataset_bytes(data);
     const float *floats = mlp_dataset_floats(data);
@@ -253,8 +240,8 @@ static int show_samples(mlp_model *model, const show_args *a) {
     for (size_t i = 0; i < a->num_data && st == MLP_OK && chosen.count < a->count; i++)
         st = choose_from(model, a->data[i], a, &chosen, &err);
     if (st == MLP_OK && chosen.count == 0)
-        st = failure(&err, MLP_ERR_ARGUMENT, "no %s predictions to show",
-                     a->filter == KEEP_WRONG ? "wrong" : "right");
+        st = mlp_fail(&err, MLP_ERR_ARGUMENT, "no %s predictions to show",
+                      a->filter == KEEP_WRONG ? "wrong" : "right");
     if (st == MLP_OK)
         st = mlp_plot_samples(chosen.samples, chosen.count, chosen.rows, chosen.cols,
                               mlp_model_class_names(model), mlp_model_num_classes(model),
