@@ -145,6 +145,9 @@ check_usage sweep_grid_bad_value "combination schedule.lr=fast" --grid schedule.
 check_usage sweep_seed_grid_with_repeats "identical" --grid seed=1,2 --repeat 3
 check_usage sweep_bad_repeat "--repeat '0'" --repeat 0
 check_usage sweep_out_without_value "--out needs a value" --out
+check_usage sweep_jobs_alias_checked "--jobs 'x': expected a whole number" -j x
+check_usage sweep_unknown_option "unknown option '--grids'" --grids schedule.lr=0.1
+check_usage sweep_second_config "unexpected argument 'other.ini'" other.ini
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

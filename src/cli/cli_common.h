@@ -25,6 +25,39 @@ bool cli_is_help(const char *arg);
  * it. NULL when argv[*i] is not that option; *missing is set when the value is absent. */
 const char *cli_option(int argc, char **argv, int *i, const char *name, bool *missing);
 
+/* The options of a command, for cli_parse. */
+typedef enum {
+    CLI_TEXT,  /* --name VALUE: *(const char **)target, the last one given */
+    CLI_TEXTS, /* --name VALUE, repeatable: appended to *(cli_texts *)target */
+    CLI_FLAG,  /* --name: *(bool *)target = true */
+    CLI_COUNT, /* --name N: *(size_t *)target, a whole number from min to max */
+} cli_kind;
+
+typedef struct {
+    const char *name;  /* "--jobs" */
+    const char *alias; /* "-j", or NULL */
+    cli_kind kind;
+    void *target;
+    size_t min, max; /* CLI_COUNT */
+} cli_option_spec;
+
+/* Arguments given in order (pointers into argv); items is malloc'ed by cli_parse (free(items),
+ * also after a failure). */
+typedef struct {
+    char **items;
+    size_t count;
+} cli_texts;
+
+/* cli_parse's answer after -h or --help (the usage text has been printed to stdout). */
+#define CLI_HELP (-1)
+
+/* Parses argv[1..argc) for `command`: the options in options[] (with a value as "--name VALUE"
+ * or "--name=VALUE"), anywhere; every other argument ("-" included) is appended to positional.
+ * Returns 0, CLI_HELP, or 2 (a usage error) after printing the fault: an unknown option, a
+ * missing value, a count out of range. */
+int cli_parse(const char *command, const char *usage, int argc, char **argv,
+              const cli_option_spec *options, size_t num_options, cli_texts *positional);
+
 /* The file of a model argument: a safetensors file, or a run folder (its last.safetensors). */
 mlp_status cli_model_path(const char *arg, char path[PATH_MAX], mlp_error *err);
 

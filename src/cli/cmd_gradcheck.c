@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "train/train_config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,51 +42,35 @@ static bool print_report(const mlp_gradcheck_tensor *report, size_t num_tensors,
 }
 
 int cmd_gradcheck(int argc, char **argv) {
-    const char *config_path = NULL;
-    char **sets = calloc((size_t)argc, sizeof *sets);
-    size_t num_sets = 0, samples = 4, max_per_tensor = 500;
+    cli_texts sets = {0}, positional = {0};
+    size_t samples = 4, max_per_tensor = 500;
+    const char *tolerance_text = NULL;
     double tolerance = 1e-5;
-    int code = EXIT_OK;
-    for (int i = 1; i < argc && code == EXIT_OK; i++) {
-        bool missing = false;
-        const char *v;
+    const cli_option_spec options[] = {
+        {"--set", NULL, CLI_TEXTS, &sets, 0, 0},
+        {"--samples", NULL, CLI_COUNT, &samples, 1, 1000},
+        {"--max-per-tensor", NULL, CLI_COUNT, &max_per_tensor, 0, SIZE_MAX},
+        {"--tolerance", NULL, CLI_TEXT, &tolerance_text, 0, 0},
+    };
+    int code = cli_parse("gradcheck", usage, argc, argv, options, sizeof options / sizeof *options,
+                         &positional);
+    if (code == EXIT_OK && tolerance_text) {
         char *end;
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            free(sets);
-            return EXIT_OK;
-        } else if ((v = cli_option(argc, argv, &i, "--set", &missing))) {
-            sets[num_sets++] = (char *)v;
-        } else if ((v = cli_option(argc, argv, &i, "--samples", &missing))) {
-            long n = strtol(v, &end, 10);
-            if (*end || end == v || n < 1 || n > 1000)
-                code = cli_usage("gradcheck", "--samples wants 1 to 1000, got '%s'", v);
-            samples = (size_t)n;
-        } else if ((v = cli_option(argc, argv, &i, "--max-per-tensor", &missing))) {
-            long long m = strtoll(v, &end, 10);
-            if (*end || end == v || m < 0)
-                code = cli_usage("gradcheck", "--max-per-tensor wants a count >= 0, got '%s'", v);
-            max_per_tensor = (size_t)m;
-        } else if ((v = cli_option(argc, argv, &i, "--tolerance", &missing))) {
-            tolerance = strtod(v, &end);
-            if (*end || end == v || !(tolerance > 0))
-                code = cli_usage("gradcheck", "--tolerance wants a positive number, got '%s'", v);
-        } else if (missing) {
-            code = cli_usage("gradcheck", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-') {
-            code = cli_usage("gradcheck", "unknown option '%s'", argv[i]);
-        } else if (!config_path) {
-            config_path = argv[i];
-        } else {
-            code = cli_usage("gradcheck", "unexpected argument '%s'", argv[i]);
-        }
+        tolerance = strtod(tolerance_text, &end);
+        if (*end || end == tolerance_text || !(tolerance > 0))
+            code = cli_usage("gradcheck", "--tolerance wants a positive number, got '%s'",
+                             tolerance_text);
     }
-    if (code == EXIT_OK && !config_path) code = cli_usage("gradcheck", "a config file is required");
+    if (code == EXIT_OK && positional.count > 1)
+        code = cli_usage("gradcheck", "unexpected argument '%s'", positional.items[1]);
+    if (code == EXIT_OK && positional.count == 0)
+        code = cli_usage("gradcheck", "a config file is required");
+    const char *config_path = code == EXIT_OK ? positional.items[0] : NULL;
     mlp_ini *ini = NULL;
     mlp_error err = {0};
     mlp_train_config config;
     if (code == EXIT_OK) {
-        mlp_status st = mlp_train_ini_load(&ini, config_path, sets, num_sets, &err);
+        mlp_status st = mlp_train_ini_load(&ini, config_path, sets.items, sets.count, &err);
         if (st == MLP_OK) st = mlp_train_config_from_ini(ini, &config, &err);
         if (st != MLP_OK)
             code = st == MLP_ERR_IO ? cli_fail("gradcheck", &err)
@@ -102,6 +87,7 @@ int cmd_gradcheck(int argc, char **argv) {
             code = EXIT_RUNTIME;
     }
     mlp_ini_free(ini);
-    free(sets);
-    return code;
+    free(sets.items);
+    free(positional.items);
+    return code == CLI_HELP ? EXIT_OK : code;
 }

@@ -98,53 +98,42 @@ static mlp_status predict_source(mlp_model *model, const char *source, const opt
 
 int cmd_predict(int argc, char **argv) {
     options o = {.id_name = "Id", .category_name = "Category", .id_base = 1};
-    const char **positional = calloc((size_t)argc, sizeof *positional);
-    int num_positional = 0, code = EXIT_OK;
-    for (int i = 1; i < argc && code == EXIT_OK; i++) {
-        bool missing = false;
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            free(positional);
-            return EXIT_OK;
-        } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
-            o.out = v;
-        } else if ((v = cli_option(argc, argv, &i, "--header", &missing))) {
-            code = parse_header(v, &o);
-        } else if ((v = cli_option(argc, argv, &i, "--id-base", &missing))) {
-            char *end;
-            o.id_base = strtoll(v, &end, 10);
-            if (*end || end == v)
-                code = cli_usage("predict", "--id-base wants an integer, got '%s'", v);
-        } else if (strcmp(argv[i], "--proba") == 0) {
-            o.proba = true;
-        } else if (missing) {
-            code = cli_usage("predict", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            code = cli_usage("predict", "unknown option '%s'", argv[i]);
-        } else {
-            positional[num_positional++] = argv[i];
-        }
+    cli_texts positional = {0};
+    const char *header = NULL, *id_base = NULL;
+    const cli_option_spec specs[] = {
+        {"--out", NULL, CLI_TEXT, &o.out, 0, 0},
+        {"--header", NULL, CLI_TEXT, &header, 0, 0},
+        {"--id-base", NULL, CLI_TEXT, &id_base, 0, 0},
+        {"--proba", NULL, CLI_FLAG, &o.proba, 0, 0},
+    };
+    int code =
+        cli_parse("predict", usage, argc, argv, specs, sizeof specs / sizeof *specs, &positional);
+    if (code == EXIT_OK && header) code = parse_header(header, &o);
+    if (code == EXIT_OK && id_base) {
+        char *end;
+        o.id_base = strtoll(id_base, &end, 10);
+        if (*end || end == id_base)
+            code = cli_usage("predict", "--id-base wants an integer, got '%s'", id_base);
     }
-    if (code == EXIT_OK && num_positional < 2)
+    if (code == EXIT_OK && positional.count < 2)
         code = cli_usage("predict", "a model and at least one data source are required");
     if (code != EXIT_OK) {
-        free(positional);
-        return code;
+        free(positional.items);
+        return code == CLI_HELP ? EXIT_OK : code;
     }
     char path[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model = NULL;
     mlp_atomic_file *file = NULL;
-    mlp_status st = cli_model_path(positional[0], path, &err);
+    mlp_status st = cli_model_path(positional.items[0], path, &err);
     if (st == MLP_OK) st = mlp_model_load(&model, path, &err);
     if (st == MLP_OK && o.out) st = mlp_atomic_file_open(&file, o.out, &err);
     if (st == MLP_OK) {
         FILE *f = file ? mlp_atomic_file_stream(file) : stdout;
         put_header(f, &o, model);
         long long next_id = o.id_base;
-        for (int i = 1; st == MLP_OK && i < num_positional; i++)
-            st = predict_source(model, positional[i], &o, f, &next_id, &err);
+        for (size_t i = 1; st == MLP_OK && i < positional.count; i++)
+            st = predict_source(model, positional.items[i], &o, f, &next_id, &err);
         if (st == MLP_OK && file) {
             st = mlp_atomic_file_commit(file, &err);
             file = NULL;
@@ -154,6 +143,6 @@ int cmd_predict(int argc, char **argv) {
     }
     mlp_atomic_file_abort(file);
     mlp_model_free(model);
-    free(positional);
+    free(positional.items);
     return st == MLP_OK ? EXIT_OK : cli_fail("predict", &err);
 }

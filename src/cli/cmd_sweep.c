@@ -48,56 +48,30 @@ static const char usage[] =
 
 typedef struct {
     const char *config, *out;
-    char **grids, **sets;
-    size_t num_grids, num_sets;
+    cli_texts grids, sets;
     size_t repeats, jobs;
     bool quiet;
 } sweep_args;
 
-/* A count option's value: a whole number from 1 to 100000. */
-static int parse_count(const char *option, const char *value, size_t *count) {
-    char *end;
-    unsigned long n = strtoul(value, &end, 10);
-    if (*end || !value[0] || value[0] == '-' || n < 1 || n > 100000)
-        return cli_usage("sweep", "%s '%s': expected a whole number from 1 to 100000", option,
-                         value);
-    *count = n;
-    return EXIT_OK;
-}
-
-/* EXIT_OK, a usage error's exit code, or -1 after --help. */
+/* EXIT_OK, a usage error's exit code, or CLI_HELP. */
 static int parse_args(int argc, char **argv, sweep_args *a) {
-    int code = EXIT_OK;
-    for (int i = 1; i < argc && code == EXIT_OK; i++) {
-        bool missing = false;
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return -1;
-        } else if ((v = cli_option(argc, argv, &i, "--grid", &missing))) {
-            a->grids[a->num_grids++] = (char *)v;
-        } else if ((v = cli_option(argc, argv, &i, "--set", &missing))) {
-            a->sets[a->num_sets++] = (char *)v;
-        } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
-            a->out = v;
-        } else if ((v = cli_option(argc, argv, &i, "--repeat", &missing))) {
-            code = parse_count("--repeat", v, &a->repeats);
-        } else if ((v = cli_option(argc, argv, &i, "--jobs", &missing)) ||
-                   (v = cli_option(argc, argv, &i, "-j", &missing))) {
-            code = parse_count("-j", v, &a->jobs);
-        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-            a->quiet = true;
-        } else if (missing) {
-            code = cli_usage("sweep", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-') {
-            code = cli_usage("sweep", "unknown option '%s'", argv[i]);
-        } else if (!a->config) {
-            a->config = argv[i];
-        } else {
-            code = cli_usage("sweep", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (code == EXIT_OK && !a->config) code = cli_usage("sweep", "a config file is required");
+    cli_texts positional = {0};
+    const cli_option_spec options[] = {
+        {"--grid", NULL, CLI_TEXTS, &a->grids, 0, 0},
+        {"--set", NULL, CLI_TEXTS, &a->sets, 0, 0},
+        {"--out", NULL, CLI_TEXT, &a->out, 0, 0},
+        {"--repeat", NULL, CLI_COUNT, &a->repeats, 1, 100000},
+        {"--jobs", "-j", CLI_COUNT, &a->jobs, 1, 100000},
+        {"--quiet", "-q", CLI_FLAG, &a->quiet, 0, 0},
+    };
+    int code = cli_parse("sweep", usage, argc, argv, options, sizeof options / sizeof *options,
+                         &positional);
+    if (code == EXIT_OK && positional.count > 1)
+        code = cli_usage("sweep", "unexpected argument '%s'", positional.items[1]);
+    if (code == EXIT_OK && positional.count == 0)
+        code = cli_usage("sweep", "a config file is required");
+    if (code == EXIT_OK) a->config = positional.items[0];
+    free(positional.items);
     if (code == EXIT_OK && !a->out) code = cli_usage("sweep", "--out DIR is required");
     return code;
 }
@@ -137,8 +111,8 @@ static void list_free(string_list *list) {
 /* The fixed --set overrides followed by a combination's grid settings, as "key=value". */
 static void combination_settings(const sweep_args *a, const mlp_sweep_grid *grid,
                                  size_t combination, string_list *settings) {
-    for (size_t i = 0; i < a->num_sets; i++)
-        list_push(settings, a->sets[i]);
+    for (size_t i = 0; i < a->sets.count; i++)
+        list_push(settings, a->sets.items[i]);
     for (size_t k = 0; k < mlp_sweep_grid_num_keys(grid); k++) {
         char setting[4096];
         snprintf(setting, sizeof setting, "%s=%s", mlp_sweep_grid_key(grid, k),
@@ -372,20 +346,17 @@ static int run_share(const char *program, const sweep_args *a, const mlp_sweep_p
 
 int cmd_sweep(int argc, char **argv) {
     sweep_args a = {.repeats = 1};
-    a.grids = calloc((size_t)argc, sizeof *a.grids);
-    a.sets = calloc((size_t)argc, sizeof *a.sets);
     mlp_error err = {0};
     mlp_world *world = NULL;
     mlp_sweep_grid *grid = NULL;
     mlp_sweep_plan *plan = NULL;
-    int code = a.grids && a.sets ? parse_args(argc, argv, &a)
-                                 : cli_fail("sweep", &(mlp_error){MLP_ERR_MEMORY, "out of memory"});
+    int code = parse_args(argc, argv, &a);
     if (code == EXIT_OK && mlp_world_start(&world, &argc, &argv, &err) != MLP_OK)
         code = cli_fail("sweep", &err);
     if (code == EXIT_OK && mlp_sweep_grid_new(&grid, &err) != MLP_OK)
         code = cli_fail("sweep", &err);
-    for (size_t i = 0; code == EXIT_OK && i < a.num_grids; i++)
-        if (mlp_sweep_grid_add_axis(grid, a.grids[i], &err) != MLP_OK)
+    for (size_t i = 0; code == EXIT_OK && i < a.grids.count; i++)
+        if (mlp_sweep_grid_add_axis(grid, a.grids.items[i], &err) != MLP_OK)
             code = cli_usage("sweep", "%s", err.message);
     if (code == EXIT_OK && a.repeats > 1 && mlp_sweep_grid_has_key(grid, "seed"))
         code = cli_usage("sweep",
@@ -440,7 +411,7 @@ int cmd_sweep(int argc, char **argv) {
     mlp_sweep_plan_free(plan);
     mlp_sweep_grid_free(grid);
     mlp_world_finish(world);
-    free(a.grids);
-    free(a.sets);
-    return code < 0 ? EXIT_OK : code;
+    free(a.grids.items);
+    free(a.sets.items);
+    return code == CLI_HELP ? EXIT_OK : code;
 }
