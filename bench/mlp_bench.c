@@ -132,6 +132,7 @@ int main(int argc, char **argv) {
         MLP_OK)
         return fail("network", &err);
     spec.max_batch = o.batch > o.infer_batch ? o.batch : o.infer_batch;
+    spec.threads = (size_t)openblas_get_num_threads(); /* OPENBLAS_NUM_THREADS, as torch and numpy */
     mlp_rng init_rng, shuffle_rng;
     mlp_rng_seed(&init_rng, o.seed, 1);
     mlp_rng_seed(&shuffle_rng, o.seed, 2);

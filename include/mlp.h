@@ -90,7 +90,9 @@ typedef enum {
  * output layer uses activation[num_layers-1], which must be MLP_ACT_SOFTMAX for the softmax
  * loss and MLP_ACT_SIGMOID for binary cross-entropy (mlp_net_spec_default sets both right).
  * dropout[i] is the probability of dropping a unit of hidden layer i's output (inverted dropout,
- * training only). Buffers are preallocated for batches of up to max_batch samples. */
+ * training only). Buffers are preallocated for batches of up to max_batch samples. The layer
+ * products run on `threads` threads (0: all cores, mlp_available_cores); the same thread count
+ * gives the same bits, and with the engine's own AVX-512 kernels any count does. */
 typedef struct {
     size_t num_layers;
     size_t widths[MLP_MAX_LAYERS + 1];
@@ -99,6 +101,7 @@ typedef struct {
     mlp_loss loss;
     float dropout[MLP_MAX_LAYERS];
     size_t max_batch;
+    size_t threads; /* 0 (default): all cores; at most 1024 */
 } mlp_net_spec;
 
 /* Fills spec for inputs -> hidden[0] -> ... -> outputs with `hidden_activation` on every hidden
@@ -114,6 +117,16 @@ typedef struct mlp_net mlp_net;
 mlp_status mlp_net_new(mlp_net **net, const mlp_net_spec *spec, mlp_error *err);
 void mlp_net_free(mlp_net *net);
 const mlp_net_spec *mlp_net_get_spec(const mlp_net *net);
+
+/* The cores this process can run on (at least 1): what threads = 0 stands for. */
+size_t mlp_available_cores(void);
+
+/* The threads the network's products run on: spec.threads, or mlp_available_cores() for 0.
+ * Without AVX-512 the products are OpenBLAS's, which keeps one thread count per process: the
+ * network sets it to its own before each pass that calls OpenBLAS, so networks with different
+ * counts used at the same time from several threads may run a pass on the other's count (the
+ * results stay right, but are then not bit-identical to a run on one count). */
+size_t mlp_net_threads(const mlp_net *net);
 
 /* All parameters in one array, layer by layer: W0 [widths[1], widths[0]] (PyTorch nn.Linear
  * layout [out, in]), b0 [widths[1]], W1, b1, ... The gradients use the same layout. */
@@ -635,7 +648,7 @@ typedef struct {
     uint64_t log_every_steps;        /* 0: one metrics row per epoch */
     size_t eval_batch;               /* batch size for validation and test passes */
 
-    int threads; /* OpenBLAS threads; 0: leave as is */
+    int threads; /* threads of the network's products (mlp_net_spec.threads); 0: all cores */
     uint64_t seed;
     const char *config_text; /* the effective config, stored in config.ini and checkpoints */
 } mlp_train_config;

@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "mlp.h"
 
+#include <cblas-openblas.h>
 #include <stdint.h>
 
 static mlp_net *make_net(const mlp_net_spec *spec) {
@@ -357,6 +358,32 @@ static void test_null_handles_are_harmless(void) {
     mlp_net_free(net);
 }
 
+/* threads is the network's own setting: 0 means every core, and a pass hands the count to
+ * OpenBLAS, which keeps one per process, whatever it was set to before. */
+static void test_threads_are_a_setting_of_the_network(void) {
+    mlp_net_spec spec;
+    size_t hidden[] = {8};
+    CHECK(mlp_net_spec_default(&spec, 4, hidden, 1, 3, MLP_ACT_RELU, NULL) == MLP_OK);
+    CHECK(spec.threads == 0);
+    mlp_net *all = NULL, *one = NULL, *none = NULL;
+    CHECK(mlp_net_new(&all, &spec, NULL) == MLP_OK);
+    CHECK(mlp_net_threads(all) == mlp_available_cores() && mlp_available_cores() >= 1);
+    spec.threads = 1;
+    CHECK(mlp_net_new(&one, &spec, NULL) == MLP_OK);
+    CHECK(mlp_net_threads(one) == 1);
+    float x[2 * 4] = {0.5f, -1, 2, 0, 1, 1, -0.5f, 3};
+    const float *out;
+    openblas_set_num_threads(2);
+    CHECK(mlp_net_forward(one, x, 2, &out, NULL) == MLP_OK);
+    CHECK(openblas_get_num_threads() == 1);
+    spec.threads = 1025;
+    mlp_error err;
+    CHECK(mlp_net_new(&none, &spec, &err) == MLP_ERR_ARGUMENT && none == NULL);
+    CHECK(strstr(err.message, "threads"));
+    mlp_net_free(all);
+    mlp_net_free(one);
+}
+
 int main(void) {
     RUN_TEST(test_spec_default_and_layout);
     RUN_TEST(test_bad_specs_are_refused);
@@ -368,5 +395,6 @@ int main(void) {
     RUN_TEST(test_gradient_reproducible_with_dropout);
     RUN_TEST(test_logistic_regression_single_output);
     RUN_TEST(test_null_handles_are_harmless);
+    RUN_TEST(test_threads_are_a_setting_of_the_network);
     return harness_finish();
 }

@@ -182,18 +182,19 @@ static void test_row_blocks_product(void) {
     parallel_pool_free(pool);
 }
 
-/* Ten SGD steps of a 784-200-100-10 network at batch 64 from one seed, with OpenBLAS (and so the
- * network's pool) at `threads` threads; the parameters afterwards. */
-static float *train_a_little(int threads, size_t *count) {
-    openblas_set_num_threads(threads);
+/* Ten SGD steps of a 784-200-100-10 network at batch 64 from one seed, the network at `threads`
+ * threads; the parameters afterwards. */
+static float *train_a_little(size_t threads, size_t *count) {
     mlp_net_spec spec;
     size_t hidden[2] = {200, 100};
     mlp_net *net = NULL;
     mlp_rng rng;
     mlp_rng_seed(&rng, 7, 1);
     mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM};
-    if (mlp_net_spec_default(&spec, 784, hidden, 2, 10, MLP_ACT_RELU, NULL) != MLP_OK ||
-        mlp_net_new(&net, &spec, NULL) != MLP_OK || mlp_net_init(net, &init, &rng, NULL) != MLP_OK)
+    if (mlp_net_spec_default(&spec, 784, hidden, 2, 10, MLP_ACT_RELU, NULL) != MLP_OK)
+        return NULL;
+    spec.threads = threads;
+    if (mlp_net_new(&net, &spec, NULL) != MLP_OK || mlp_net_init(net, &init, &rng, NULL) != MLP_OK)
         return NULL;
     float *x = random_matrix(64 * 784, 5);
     int32_t labels[64];
@@ -218,10 +219,8 @@ static float *train_a_little(int threads, size_t *count) {
 static void test_training_same_bits_with_one_or_two_threads(void) {
     if (!core_sgemm_uses_avx512())
         SKIP("cblas_sgemm does the products: bit-identical only for the same thread count");
-    int before = openblas_get_num_threads();
     size_t count = 0;
     float *one = train_a_little(1, &count), *two = train_a_little(2, &count);
-    openblas_set_num_threads(before);
     bool same = one && two && memcmp(one, two, count * sizeof(float)) == 0;
     free(one);
     free(two);

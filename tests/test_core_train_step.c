@@ -43,11 +43,12 @@ typedef struct {
     mlp_rng dropout;
 } trainee;
 
-static void trainee_make(trainee *t, const rule *r, bool dropout) {
+static void trainee_make(trainee *t, const rule *r, bool dropout, size_t threads) {
     size_t hidden[] = {96, 24};
     mlp_net_spec spec;
     CHECK(mlp_net_spec_default(&spec, FEATURES, hidden, 2, 5, MLP_ACT_TANH, NULL) == MLP_OK);
     if (dropout) spec.dropout[0] = 0.25f;
+    spec.threads = threads;
     CHECK(mlp_net_new(&t->net, &spec, NULL) == MLP_OK);
     mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM};
     mlp_rng rng;
@@ -85,10 +86,9 @@ static void run_case(const rule *r, const mlp_regularization *reg, bool dropout,
     snprintf(what, sizeof what, "%s, l1 %g l2 %g%s, %s, %d threads", r->name, (double)reg->l1,
              (double)reg->l2, reg->on_biases ? " with biases" : "", dropout ? "dropout" : "",
              threads);
-    openblas_set_num_threads(threads);
     trainee fused, separate;
-    trainee_make(&fused, r, dropout);
-    trainee_make(&separate, r, dropout);
+    trainee_make(&fused, r, dropout, (size_t)threads);
+    trainee_make(&separate, r, dropout, (size_t)threads);
     size_t np = mlp_net_num_params(fused.net);
     uint8_t *mask = malloc(np);
     mlp_net_weight_mask(fused.net, false, mask);
@@ -123,7 +123,6 @@ static void test_fused_step_equals_separate_calls(void) {
         for (size_t p = 0; p < sizeof penalties / sizeof *penalties; p++)
             for (int threads = 1; threads <= 2; threads++)
                 run_case(&rules[r], &penalties[p], p == 1, threads);
-    openblas_set_num_threads(1);
 }
 
 /* The same fused steps on one and on two threads give the same network (with the engine's own
@@ -132,8 +131,8 @@ static void test_fused_step_independent_of_threads(void) {
     if (!core_sgemm_uses_avx512())
         SKIP("cblas_sgemm does the products: bit-identical only for the same thread count");
     trainee one, two;
-    trainee_make(&one, &rules[2], true);
-    trainee_make(&two, &rules[2], true);
+    trainee_make(&one, &rules[2], true, 1);
+    trainee_make(&two, &rules[2], true, 2);
     static float x[BATCH * FEATURES];
     int32_t labels[BATCH];
     mlp_rng data;
@@ -144,14 +143,12 @@ static void test_fused_step_independent_of_threads(void) {
         labels[i] = (int32_t)mlp_rng_below(&data, 5);
     mlp_batch batch = {.x = x, .labels = labels, .n = BATCH};
     for (int step = 0; step < STEPS; step++) {
-        openblas_set_num_threads(1);
         CHECK(mlp_net_train_step(one.net, &batch, &one.dropout, NULL, one.opt, NULL, 0.01f, NULL,
                                  NULL) == MLP_OK);
-        openblas_set_num_threads(2);
         CHECK(mlp_net_train_step(two.net, &batch, &two.dropout, NULL, two.opt, NULL, 0.01f, NULL,
                                  NULL) == MLP_OK);
     }
-    openblas_set_num_threads(1);
+    CHECK(mlp_net_threads(one.net) == 1 && mlp_net_threads(two.net) == 2);
     check_same(&one, &two, "1 against 2 threads");
     trainee_free(&one);
     trainee_free(&two);
@@ -159,7 +156,7 @@ static void test_fused_step_independent_of_threads(void) {
 
 static void test_fused_step_refuses_bad_calls(void) {
     trainee t;
-    trainee_make(&t, &rules[0], false);
+    trainee_make(&t, &rules[0], false, 0);
     mlp_optimizer *small;
     mlp_optimizer_spec os;
     mlp_optimizer_spec_default(&os, MLP_OPT_SGD);

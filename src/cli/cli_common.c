@@ -3,7 +3,6 @@
 #include "io/folders.h"
 #include "util/error.h"
 
-#include <cblas-openblas.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -147,8 +146,4 @@ const volatile int *cli_catch_interrupts(void) {
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
     return &interrupted;
-}
-
-void cli_set_threads(int threads) {
-    if (threads > 0) openblas_set_num_threads(threads);
 }

@@ -65,7 +65,4 @@ mlp_status cli_model_path(const char *arg, char path[PATH_MAX], mlp_error *err);
  * trainer to stop cleanly; a second one ends the process at once). */
 const volatile int *cli_catch_interrupts(void);
 
-/* Sets the OpenBLAS thread count (0: leave the default). */
-void cli_set_threads(int threads);
-
 #endif

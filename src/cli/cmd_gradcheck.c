@@ -77,7 +77,6 @@ int cmd_gradcheck(int argc, char **argv) {
                                     : cli_usage("gradcheck", "%s", err.message);
     }
     if (code == EXIT_OK) {
-        cli_set_threads(config.threads);
         mlp_gradcheck_tensor report[2 * MLP_MAX_LAYERS];
         size_t num_tensors, used, num_params;
         if (mlp_train_gradcheck(&config, samples, max_per_tensor, report, &num_tensors, &used,

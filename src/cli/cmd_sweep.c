@@ -37,7 +37,7 @@ static const char usage[] =
     "  --set K=V           a fixed override for every run (repeatable)\n"
     "  --repeat N          runs per combination, with seeds seed .. seed+N-1 (default 1)\n"
     "  -j, --jobs N        runs at the same time (default: the cores); each run gets\n"
-    "                      cores / N OpenBLAS threads unless the config sets threads\n"
+    "                      cores / N threads unless the config sets threads\n"
     "  --out DIR           the sweep folder (required)\n"
     "  --quiet             no progress lines\n"
     "\n"

@@ -182,7 +182,7 @@ int cmd_train(int argc, char **argv) {
     mlp_distributed distributed = mlp_world_distributed(world);
     bool parallel = mlp_world_size(world) > 1, root = mlp_world_rank(world) == 0;
     long share = sysconf(_SC_NPROCESSORS_ONLN) / mlp_world_local_size(world);
-    cli_set_threads(config.threads || !parallel ? config.threads : share > 1 ? (int)share : 1);
+    if (!config.threads && parallel) config.threads = share > 1 ? (int)share : 1;
 
     /* runs/ is made on demand for the default run folder (a failure shows up in mlp_train). */
     if (!resume && !out) (void)mkdir("runs", 0777);

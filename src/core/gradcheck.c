@@ -89,6 +89,7 @@ mlp_status mlp_gradcheck_sample(const mlp_net *net, const mlp_batch *batch,
                         "mlp_gradcheck: the network has dropout but dropout_rng is NULL");
     net_layout layout;
     MLP_TRY(net_layout_compute(&layout, spec, err));
+    core_blas_threads(mlp_net_threads(net)); /* the double products are cblas_dgemm's */
 
     size_t num_params = layout.num_params, inputs = batch->n * spec->widths[0];
     objective o = {.ws = {.spec = spec, .layout = &layout}, .batch = batch, .reg = reg};

@@ -69,6 +69,9 @@ mlp_status net_layout_compute(net_layout *layout, const mlp_net_spec *spec, mlp_
     if (layers < 1 || layers > MLP_MAX_LAYERS)
         return mlp_fail(err, MLP_ERR_ARGUMENT, "network spec: num_layers: %zu (1 to %d)", layers,
                         MLP_MAX_LAYERS);
+    if (spec->threads > 1024)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "network spec: threads: %zu (0 to 1024)",
+                        spec->threads);
     for (size_t i = 0; i <= layers; i++) {
         if (spec->widths[i] == 0)
             return mlp_fail(err, MLP_ERR_ARGUMENT, "network spec: widths[%zu] is zero", i);

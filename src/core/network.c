@@ -4,7 +4,6 @@
 
 #include "util/error.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 
 mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) {
@@ -80,13 +79,19 @@ mlp_status mlp_net_reserve(mlp_net *net, size_t max_batch, mlp_error *err) {
     return mlp_ok(err);
 }
 
-/* Gives the network's own kernels (core/sgemm.h) as many threads as OpenBLAS has (the `threads`
- * setting), in a pool made on first use and remade when that count changes. Without a pool they
- * run on the caller's thread, with the same results: the split never changes the arithmetic. */
+size_t mlp_net_threads(const mlp_net *net) {
+    if (!net) return 0;
+    return net->spec.threads ? net->spec.threads : mlp_available_cores();
+}
+
+/* Gives the products mlp_net_threads threads: the network's own kernels (core/sgemm.h) in a pool
+ * made on first use, OpenBLAS (cblas_sgemm without AVX-512) through its thread count. Without a
+ * pool the own kernels run on the caller's thread, with the same results: the split never
+ * changes the arithmetic. */
 static void match_threads(mlp_net *net) {
-    if (!core_sgemm_uses_avx512()) return; /* cblas_sgemm does the products, with its threads */
-    int threads = openblas_get_num_threads();
-    size_t want = threads > 1 ? (size_t)threads : 1;
+    size_t want = mlp_net_threads(net);
+    core_blas_threads(want);
+    if (!core_sgemm_uses_avx512()) return;
     if (parallel_pool_threads(net->ws.pool) == want) return;
     parallel_pool_free(net->ws.pool);
     net->ws.pool = NULL;

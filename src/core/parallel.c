@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -186,4 +187,9 @@ void parallel_run(parallel_pool *pool, parallel_task task, void *arg, size_t chu
         else
             sched_yield(); /* a worker holding a chunk was descheduled: let it run */
     }
+}
+
+size_t mlp_available_cores(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (size_t)n : 1;
 }

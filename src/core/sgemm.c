@@ -2,7 +2,7 @@
 
 #include "core/sgemm_avx512.h"
 
-#include <cblas.h>
+#include <cblas-openblas.h>
 
 /* Below this many multiply-adds a product runs on one thread: waking a worker costs more. */
 #define PARALLEL_MIN_MULTIPLY_ADDS 500000
@@ -54,6 +54,11 @@ static void product_part(void *arg, size_t part, size_t parts) {
 
 bool core_sgemm_uses_avx512(void) {
     return sgemm_avx512_supported();
+}
+
+void core_blas_threads(size_t threads) {
+    if (threads >= 1 && (size_t)openblas_get_num_threads() != threads)
+        openblas_set_num_threads((int)threads);
 }
 
 /* The number of chunks for `units` blocks of work: a few per thread, at most one per block. */

@@ -34,4 +34,8 @@ void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const
 /* Whether core_sgemm uses the AVX-512 kernels on this CPU. */
 bool core_sgemm_uses_avx512(void);
 
+/* Sets OpenBLAS's thread count (one per process) to `threads` before a network's pass that may
+ * call it (cblas_sgemm here, cblas_dgemm in the gradient check), when it differs. */
+void core_blas_threads(size_t threads);
+
 #endif

@@ -100,8 +100,3 @@ size_t mlp_threads_per_run(size_t cores, size_t parallel) {
     size_t threads = parallel ? cores / parallel : cores;
     return threads ? threads : 1;
 }
-
-size_t mlp_available_cores(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
-}

@@ -36,7 +36,4 @@ mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_optio
  * in (the same seed and thread count give the same result). */
 size_t mlp_threads_per_run(size_t cores, size_t parallel);
 
-/* Cores online on this machine, at least 1. */
-size_t mlp_available_cores(void);
-
 #endif

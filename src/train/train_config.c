@@ -27,7 +27,7 @@ static const char *const monitor_names[] = {"val_loss", "val_accuracy", NULL};
 static const mlp_ini_key keys[] = {
     KEY("", "seed", INT, "1",
         "seed of every random choice (init, split, shuffles, dropout, augmentation)"),
-    KEY("", "threads", INT, "0", "OpenBLAS threads; 0 keeps OpenBLAS's default (all cores)"),
+    KEY("", "threads", INT, "0", "threads of the layer products; 0: all cores"),
 
     KEY("data", "train", STRING, "",
         "training data source (docs/data.md), e.g. train-images.gz,train-labels.gz"),
@@ -392,5 +392,6 @@ mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inpu
     spec->leaky_relu_slope = config->leaky_relu_slope;
     for (size_t i = 0; i < out; i++)
         spec->dropout[i] = config->dropout;
+    spec->threads = (size_t)config->threads;
     return mlp_ok(err);
 }

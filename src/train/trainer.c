@@ -16,7 +16,6 @@
 #include "train/train_config.h"
 #include "util/error.h"
 
-#include <cblas-openblas.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -488,7 +487,7 @@ static mlp_status write_summary(const trainer *t, const mlp_train_result *r, mlp
         .samples_per_second = r->samples_per_second,
         .stop_reason = mlp_stop_reason_name(r->stop_reason),
         .seed = t->cfg->seed,
-        .threads = openblas_get_num_threads(),
+        .threads = (int)mlp_net_threads(t->net),
     };
     return mlp_summary_write(t->summary_path, &summary, NULL, err);
 }
