@@ -13,6 +13,7 @@
 #include "core/sgemm.h" /* only to report which kernels the products use */
 #include "mlp.h"
 
+#include <cblas-openblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
