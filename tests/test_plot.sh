@@ -67,10 +67,11 @@ else fail plot_svg "no svg"; fi
 
 if "$MLP" plot --help </dev/null | grep -q "usage: mlp plot RUNDIR"; then pass plot_help; else fail plot_help "no usage"; fi
 expect plot_no_folder 2 "usage: mlp plot" -- plot
-expect plot_unknown_option 2 "--colour: unknown option" -- plot "$dir/runs/lr-0.01" --colour red
-expect plot_missing_value 2 "--out: missing value" -- plot "$dir/runs/lr-0.01" --out
+expect plot_unknown_option 2 "unknown option '--colour'" -- plot "$dir/runs/lr-0.01" --colour red
+expect plot_missing_value 2 "--out needs a value" -- plot "$dir/runs/lr-0.01" --out
 expect plot_bad_axis 2 "--x minutes: expected steps or epochs" -- plot "$dir/runs/lr-0.01" --x minutes
 expect plot_bad_size 2 "--size big: expected WIDTHxHEIGHT" -- plot "$dir/runs/lr-0.01" --size big
+expect plot_title_needs_value 2 "--title needs a value" -- plot "$dir/runs/lr-0.01" --title
 expect plot_missing_folder 1 "nope: No such file or directory" -- plot "$dir/nope"
 expect plot_unknown_extension 1 "x.jpg: unknown picture format" -- plot "$dir/runs/lr-0.01" --out "$dir/x.jpg"
 mkdir -p "$dir/broken"

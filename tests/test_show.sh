@@ -73,7 +73,9 @@ expect_error show_unknown_extension 1 "x.bmp: unknown picture format" show confu
 expect_error show_no_out 2 "--out FILE.png or FILE.svg is required" show weights run
 expect_error show_unknown_kind 2 "'biases': expected weights, confusion or samples" show biases run --out x.png
 expect_error show_confusion_needs_data 2 "show confusion needs at least one data source" show confusion run --out x.png
-expect_error show_bad_count 2 "--count 0: expected a positive number" show samples run images.csv --count 0 --out x.png
+expect_error show_bad_count 2 "--count '0': expected a whole number from 1" show samples run images.csv --count 0 --out x.png
+expect_error show_wrong_and_right 2 "--wrong and --right" show samples run images.csv --wrong --right --out x.png
+expect_error show_columns_checked 2 "--columns 'x': expected a whole number" show weights run --columns x --out x.png
 [ ! -e x.png ] && [ ! -e x.bmp ] && pass show_errors_leave_no_file || fail show_errors_leave_no_file "x.png written"
 if "$MLP" show --help | grep -q "usage: mlp show weights MODEL"; then pass show_help; else fail show_help "no usage"; fi
 

@@ -42,54 +42,44 @@ typedef struct {
     mlp_plot_options options;
 } show_args;
 
-static int parse_number(const char *option, const char *text, size_t *value) {
-    char *end;
-    if (*text < '0' || *text > '9')
-        return cli_usage("show", "%s %s: expected a number", option, text);
-    *value = strtoul(text, &end, 10);
-    if (*end != '\0') return cli_usage("show", "%s %s: expected a number", option, text);
-    return EXIT_OK;
-}
-
+/* 0, a usage error, or CLI_HELP. */
 static int parse_args(int argc, char **argv, show_args *a) {
     memset(a, 0, sizeof *a);
     mlp_plot_options_default(&a->options);
     a->count = SHOW_DEFAULT_COUNT;
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        int taken = picture_option("show", argc, argv, &i, &a->options);
-        if (taken < 0) return EXIT_USAGE;
-        if (taken) continue;
-        if ((v = cli_option(argc, argv, &i, "--out", &missing)))
-            a->out = v;
-        else if ((v = cli_option(argc, argv, &i, "--layer", &missing))) {
-            if (parse_number("--layer", v, &a->layer)) return EXIT_USAGE;
-        } else if ((v = cli_option(argc, argv, &i, "--count", &missing))) {
-            if (parse_number("--count", v, &a->count) || a->count == 0)
-                return cli_usage("show", "--count %s: expected a positive number", v);
-        } else if ((v = cli_option(argc, argv, &i, "--shape", &missing))) {
-            if (!picture_parse_pair(v, &a->rows, &a->cols))
-                return cli_usage("show", "--shape %s: expected ROWSxCOLS, e.g. 28x28", v);
-        } else if (strcmp(argv[i], "--shared-scale") == 0)
-            a->options.shared_scale = true;
-        else if (strcmp(argv[i], "--wrong") == 0)
-            a->filter = KEEP_WRONG;
-        else if (strcmp(argv[i], "--right") == 0)
-            a->filter = KEEP_RIGHT;
-        else if (missing)
-            return cli_usage("show", "%s: missing value", argv[i]);
-        else if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("show", "unknown option '%s'", argv[i]);
-        else if (!a->what)
-            a->what = argv[i];
-        else if (!a->model)
-            a->model = argv[i];
-        else if (a->num_data == SHOW_MAX_DATA)
-            return cli_usage("show", "at most %d data sources", SHOW_MAX_DATA);
+    const char *size = NULL, *shape = NULL;
+    bool wrong = false, right = false;
+    cli_texts positional = {0};
+    const cli_option_spec options[] = {
+        PICTURE_OPTIONS(&a->options, size),
+        {"--out", NULL, CLI_TEXT, &a->out, 0, 0},
+        {"--layer", NULL, CLI_COUNT, &a->layer, 0, SIZE_MAX},
+        {"--count", NULL, CLI_COUNT, &a->count, 1, SIZE_MAX},
+        {"--shape", NULL, CLI_TEXT, &shape, 0, 0},
+        {"--shared-scale", NULL, CLI_FLAG, &a->options.shared_scale, 0, 0},
+        {"--wrong", NULL, CLI_FLAG, &wrong, 0, 0},
+        {"--right", NULL, CLI_FLAG, &right, 0, 0},
+    };
+    int code = cli_parse("show", usage, argc, argv, options, sizeof options / sizeof *options,
+                         &positional);
+    if (code == EXIT_OK) code = picture_size("show", size, &a->options);
+    if (code == EXIT_OK && shape && !picture_parse_pair(shape, &a->rows, &a->cols))
+        code = cli_usage("show", "--shape %s: expected ROWSxCOLS, e.g. 28x28", shape);
+    if (code == EXIT_OK && wrong && right)
+        code = cli_usage("show", "--wrong and --right: give one of them");
+    a->filter = wrong ? KEEP_WRONG : right ? KEEP_RIGHT : KEEP_ALL;
+    if (code == EXIT_OK && positional.count > 2 + SHOW_MAX_DATA)
+        code = cli_usage("show", "at most %d data sources", SHOW_MAX_DATA);
+    for (size_t i = 0; code == EXIT_OK && i < positional.count; i++) {
+        if (i == 0)
+            a->what = positional.items[0];
+        else if (i == 1)
+            a->model = positional.items[1];
         else
-            a->data[a->num_data++] = argv[i];
+            a->data[a->num_data++] = positional.items[i];
     }
+    free(positional.items);
+    if (code != EXIT_OK) return code;
     if (!a->what || !a->model) return cli_usage("show", "what to show and a model are required");
     bool weights = strcmp(a->what, "weights") == 0;
     if (!weights && strcmp(a->what, "confusion") != 0 && strcmp(a->what, "samples") != 0)
@@ -254,14 +244,9 @@ static int show_samples(mlp_model *model, const show_args *a) {
 }
 
 int cmd_show(int argc, char **argv) {
-    for (int i = 1; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
     show_args a;
     int code = parse_args(argc, argv, &a);
-    if (code != EXIT_OK) return code;
+    if (code != EXIT_OK) return code == CLI_HELP ? EXIT_OK : code;
     char path[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model;

@@ -1,7 +1,5 @@
 #include "cli/picture_args.h"
 
-#include "cli/cli_common.h"
-
 #include <stdlib.h>
 
 bool picture_parse_pair(const char *text, size_t *a, size_t *b) {
@@ -18,28 +16,8 @@ bool picture_parse_pair(const char *text, size_t *a, size_t *b) {
     return true;
 }
 
-int picture_option(const char *command, int argc, char **argv, int *i, mlp_plot_options *options) {
-    bool missing = false;
-    const char *v;
-    if ((v = cli_option(argc, argv, i, "--title", &missing))) {
-        options->title = v;
-    } else if ((v = cli_option(argc, argv, i, "--size", &missing))) {
-        if (!picture_parse_pair(v, &options->width, &options->height)) {
-            cli_usage(command, "--size %s: expected WIDTHxHEIGHT, e.g. 1200x800", v);
-            return -1;
-        }
-    } else if ((v = cli_option(argc, argv, i, "--columns", &missing))) {
-        char *end;
-        unsigned long n = strtoul(v, &end, 10);
-        if (*v < '1' || *v > '9' || *end != '\0') {
-            cli_usage(command, "--columns %s: expected a positive number", v);
-            return -1;
-        }
-        options->columns = n;
-    }
-    if (missing) {
-        cli_usage(command, "%s: missing value", argv[*i]);
-        return -1;
-    }
-    return v ? 1 : 0;
+int picture_size(const char *command, const char *size_text, mlp_plot_options *options) {
+    if (size_text && !picture_parse_pair(size_text, &options->width, &options->height))
+        return cli_usage(command, "--size %s: expected WIDTHxHEIGHT, e.g. 1200x800", size_text);
+    return 0;
 }
