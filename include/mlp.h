@@ -718,6 +718,75 @@ typedef struct {
 mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const char *resume_from,
                      const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err);
 
+/* ---- Configs and training in memory (for bindings such as the Python package) ----
+ * A config holds every key of the command's config files (docs/config.md), so a binding names
+ * settings exactly as config.ini and `mlp train --set` do. */
+typedef struct mlp_config mlp_config;
+
+/* Every key at its default, then the INI file at path (NULL: none). */
+mlp_status mlp_config_new(mlp_config **config, const char *path, mlp_error *err);
+void mlp_config_free(mlp_config *config);
+/* One override "section.key=value" (or "key=value" for seed and threads), as --set. */
+mlp_status mlp_config_set(mlp_config *config, const char *assignment, mlp_error *err);
+/* The effective config as INI text; malloc'ed (release with mlp_free), NULL with err set. */
+char *mlp_config_text(const mlp_config *config, mlp_error *err);
+/* Releases memory the library returned to the caller (mlp_config_text, reports). */
+void mlp_free(void *memory);
+
+/* mlp_train on the run the config describes (data.train required), with its text as the run's
+ * config.ini. */
+mlp_status mlp_config_train(const mlp_config *config, const char *run_dir, const char *resume_from,
+                            const mlp_train_hooks *hooks, mlp_train_result *result,
+                            mlp_error *err);
+
+/* A data set over the caller's memory, without a copy: count rows of `features` values, bytes
+ * (uint8) when `bytes`, else float32, row-major and contiguous; they must stay unchanged while
+ * the data set lives. labels (NULL: unlabelled) are copied and must lie in 0..num_classes-1;
+ * class names are copied (NULL: "0".."K-1"). rows x cols (0 x 0: unknown, 28 x 28 for 784
+ * features) is the image shape augmentation needs. Float values must be finite (checked);
+ * `name` stands for the source in messages. */
+mlp_status mlp_dataset_wrap(mlp_dataset **dataset, const char *name, const void *values,
+                            bool bytes, size_t count, size_t features, const int32_t *labels,
+                            const char *const *class_names, size_t num_classes, size_t rows,
+                            size_t cols, mlp_error *err);
+
+/* A new model for the data set's features and classes, as the config describes it (network and
+ * init keys, seed): weights drawn, and the data.transform preparation fitted on the samples
+ * indices[0..n) (indices NULL: all). data.train is not needed. */
+mlp_status mlp_config_new_model(mlp_model **model, const mlp_config *config,
+                                const mlp_dataset *data, const uint32_t *indices, size_t n,
+                                mlp_error *err);
+
+/* Training of a model in memory, one epoch per call, with the optimizer, schedule,
+ * regularization, training.batch_size (its first stage), training.clip_norm, data.shuffle,
+ * augmentation and seed of a config; the optimizer and schedule state carry over from one call
+ * to the next. The session borrows the model, which must outlive it. */
+typedef struct mlp_session mlp_session;
+
+mlp_status mlp_session_new(mlp_session **session, const mlp_config *config, mlp_model *model,
+                           mlp_error *err);
+void mlp_session_free(mlp_session *session);
+/* Sets the schedule's base rate (schedule.lr) for the following steps. */
+void mlp_session_set_lr(mlp_session *session, float lr);
+
+typedef struct {
+    double loss;     /* mean data loss over the epoch's samples, each taken before its update */
+    double penalty;  /* the regularization penalty of the weights at the end of the epoch */
+    double accuracy; /* share of the epoch's samples classified right, before their update */
+    size_t samples;  /* samples trained on (fewer than asked when interrupted) */
+    uint64_t steps;  /* optimizer steps since the session began */
+} mlp_epoch_result;
+
+/* One epoch over the labelled samples indices[0..n) of data (NULL: all), in a new order each
+ * epoch when data.shuffle (drawn from the seed and the session's epoch count). Labels index the
+ * model's classes. When *stop_requested (may be NULL) becomes non-zero the epoch stops before
+ * its next step with MLP_ERR_INTERRUPTED, the weights those of the last step; a loss or weights
+ * that are no longer finite stop it with MLP_ERR_NUMERIC. result is filled in every case. */
+mlp_status mlp_session_epoch(mlp_session *session, const mlp_dataset *data,
+                             const uint32_t *indices, size_t n,
+                             const volatile int *stop_requested, mlp_epoch_result *result,
+                             mlp_error *err);
+
 /* ==== Pictures =============================================================================== */
 /* Owned by the pictures work (issue 5). */
 

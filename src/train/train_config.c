@@ -150,6 +150,7 @@ mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets
 typedef struct {
     const mlp_ini *ini;
     mlp_error *err;
+    bool data_in_memory; /* data.train is not needed: the caller holds the data */
 } reader;
 
 static mlp_status read_size(reader *r, const char *name, int64_t min, size_t *out) {
@@ -191,7 +192,7 @@ static mlp_status read_string(reader *r, const char *name, const char **out) {
 
 static mlp_status read_data(reader *r, mlp_train_config *c) {
     MLP_TRY(read_string(r, "data.train", &c->train_source));
-    if (!c->train_source[0])
+    if (!c->train_source[0] && !r->data_in_memory)
         return mlp_ini_invalid(r->ini, "data.train", r->err, "a training data source is required");
     MLP_TRY(read_string(r, "data.test", &c->test_source));
     const char *transform;
@@ -359,9 +360,10 @@ static mlp_status read_training(reader *r, mlp_train_config *c) {
     return read_u64(r, "logging.every_steps", &c->log_every_steps);
 }
 
-mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config, mlp_error *err) {
+static mlp_status config_from_ini(const mlp_ini *ini, bool data_in_memory,
+                                  mlp_train_config *config, mlp_error *err) {
     memset(config, 0, sizeof *config);
-    reader r = {ini, err};
+    reader r = {ini, err, data_in_memory};
     int64_t seed, threads;
     MLP_TRY(mlp_ini_get_int(ini, "seed", &seed, err));
     if (seed < 0) return mlp_ini_invalid(ini, "seed", err, "must not be negative");
@@ -377,6 +379,15 @@ mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *confi
         read_training(&r, config)); /* before the schedule: cosine's period defaults to epochs */
     MLP_TRY(read_schedule(&r, config));
     return mlp_ok(err);
+}
+
+mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config, mlp_error *err) {
+    return config_from_ini(ini, false, config, err);
+}
+
+mlp_status mlp_train_config_from_ini_in_memory(const mlp_ini *ini, mlp_train_config *config,
+                                               mlp_error *err) {
+    return config_from_ini(ini, true, config, err);
 }
 
 mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inputs, size_t outputs,

@@ -20,6 +20,10 @@ mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets
  * range or inconsistent are errors naming the key and where it was set. */
 mlp_status mlp_train_config_from_ini(const mlp_ini *ini, mlp_train_config *config, mlp_error *err);
 
+/* The same for data held by the caller (mlp_session): data.train may be empty. */
+mlp_status mlp_train_config_from_ini_in_memory(const mlp_ini *ini, mlp_train_config *config,
+                                               mlp_error *err);
+
 /* The network spec the config describes for `inputs` features and `outputs` classes. */
 mlp_status mlp_train_config_net_spec(const mlp_train_config *config, size_t inputs, size_t outputs,
                                      mlp_net_spec *spec, mlp_error *err);
