@@ -83,6 +83,15 @@ typedef enum {
     MLP_LOSS_QUADRATIC,             /* C = 1/2 ||a - y||^2 per sample, any output activation */
 } mlp_loss;
 
+/* The names used in configs and model files: "identity", "sigmoid", "tanh", "relu",
+ * "leaky_relu", "softmax"; "softmax_cross_entropy", "binary_cross_entropy", "quadratic";
+ * "unknown" for a value outside the enum. */
+const char *mlp_activation_name(mlp_activation activation);
+const char *mlp_loss_name(mlp_loss loss);
+/* The value called `name`; false (and *value untouched) when none is. */
+bool mlp_activation_from_name(const char *name, mlp_activation *activation);
+bool mlp_loss_from_name(const char *name, mlp_loss *loss);
+
 #define MLP_MAX_LAYERS 16
 
 /* The shape of a network: num_layers dense layers; widths[0] is the input size, widths[i+1] the

@@ -2,6 +2,7 @@
 
 #include "io/atomic_file.h"
 #include "util/error.h"
+#include "util/kv.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,8 +21,7 @@ struct mlp_safetensors {
     unsigned char *bytes; /* the whole file, when read */
     mlp_tensor_view *tensors;
     size_t count, capacity;
-    char **meta_keys, **meta_values;
-    size_t meta_count, meta_capacity;
+    mlp_kv metadata;
 };
 
 static const struct {
@@ -69,13 +69,8 @@ void mlp_safetensors_free(mlp_safetensors *st) {
     if (!st) return;
     for (size_t i = 0; i < st->count; i++)
         free((char *)st->tensors[i].name);
-    for (size_t i = 0; i < st->meta_count; i++) {
-        free(st->meta_keys[i]);
-        free(st->meta_values[i]);
-    }
     free(st->tensors);
-    free(st->meta_keys);
-    free(st->meta_values);
+    mlp_kv_clear(&st->metadata);
     free(st->bytes);
     free(st->source);
     free(st);
@@ -167,35 +162,9 @@ mlp_status mlp_safetensors_add(mlp_safetensors *st, const char *name, mlp_dtype 
 
 /* ---- metadata ---------------------------------------------------------------------------- */
 
-static ptrdiff_t metadata_index(const mlp_safetensors *st, const char *key) {
-    for (size_t i = 0; i < st->meta_count; i++)
-        if (strcmp(st->meta_keys[i], key) == 0) return (ptrdiff_t)i;
-    return -1;
-}
-
 mlp_status mlp_safetensors_set_metadata(mlp_safetensors *st, const char *key, const char *value,
                                         mlp_error *err) {
-    char *value_copy = strdup(value);
-    if (!value_copy) return mlp_fail(err, MLP_ERR_MEMORY, "safetensors: out of memory");
-    ptrdiff_t i = metadata_index(st, key);
-    if (i >= 0) {
-        free(st->meta_values[i]);
-        st->meta_values[i] = value_copy;
-        return mlp_ok(err);
-    }
-    char *key_copy = strdup(key);
-    size_t keys_capacity = st->meta_capacity;
-    if (!key_copy ||
-        !grow((void **)&st->meta_keys, &keys_capacity, st->meta_count, sizeof(char *)) ||
-        !grow((void **)&st->meta_values, &st->meta_capacity, st->meta_count, sizeof(char *))) {
-        free(key_copy);
-        free(value_copy);
-        return mlp_fail(err, MLP_ERR_MEMORY, "safetensors: out of memory");
-    }
-    st->meta_keys[st->meta_count] = key_copy;
-    st->meta_values[st->meta_count] = value_copy;
-    st->meta_count++;
-    return mlp_ok(err);
+    return mlp_kv_set(&st->metadata, key, value, err);
 }
 
 mlp_status mlp_safetensors_set_metadata_u64(mlp_safetensors *st, const char *key, uint64_t value,
@@ -213,18 +182,17 @@ mlp_status mlp_safetensors_set_metadata_double(mlp_safetensors *st, const char *
 }
 
 size_t mlp_safetensors_metadata_count(const mlp_safetensors *st) {
-    return st->meta_count;
+    return st->metadata.count;
 }
 
 void mlp_safetensors_metadata_at(const mlp_safetensors *st, size_t index, const char **key,
                                  const char **value) {
-    *key = index < st->meta_count ? st->meta_keys[index] : NULL;
-    *value = index < st->meta_count ? st->meta_values[index] : NULL;
+    *key = index < st->metadata.count ? st->metadata.keys[index] : NULL;
+    *value = index < st->metadata.count ? st->metadata.values[index] : NULL;
 }
 
 const char *mlp_safetensors_metadata(const mlp_safetensors *st, const char *key) {
-    ptrdiff_t i = metadata_index(st, key);
-    return i >= 0 ? st->meta_values[i] : NULL;
+    return mlp_kv_get(&st->metadata, key);
 }
 
 static mlp_status required_metadata(const mlp_safetensors *st, const char *key, const char **value,
@@ -271,11 +239,12 @@ static char *build_header(const mlp_safetensors *st) {
     cJSON *root = cJSON_CreateObject();
     if (!root) return NULL;
     bool ok = true;
-    if (st->meta_count) {
+    if (st->metadata.count) {
         cJSON *meta = cJSON_AddObjectToObject(root, "__metadata__");
         ok = meta != NULL;
-        for (size_t i = 0; ok && i < st->meta_count; i++)
-            ok = cJSON_AddStringToObject(meta, st->meta_keys[i], st->meta_values[i]) != NULL;
+        for (size_t i = 0; ok && i < st->metadata.count; i++)
+            ok =
+                cJSON_AddStringToObject(meta, st->metadata.keys[i], st->metadata.values[i]) != NULL;
     }
     size_t offset = 0;
     for (size_t i = 0; ok && i < st->count; i++) {

@@ -2,6 +2,7 @@
 #include "train/model_file.h"
 
 #include "util/error.h"
+#include "util/kv.h"
 #include "util/text.h"
 
 #include <cjson/cJSON.h>
@@ -15,28 +16,8 @@ struct mlp_model {
     mlp_transform *transform;
     char **class_names;
     size_t num_classes;
-    char **meta_keys, **meta_values;
-    size_t num_meta;
+    mlp_kv metadata;
 };
-
-static const char *const activation_names[] = {"identity", "sigmoid",    "tanh",
-                                               "relu",     "leaky_relu", "softmax"};
-static const char *const loss_names[] = {"softmax_cross_entropy", "binary_cross_entropy",
-                                         "quadratic"};
-
-const char *mlp_activation_name(mlp_activation activation) {
-    return (size_t)activation < 6 ? activation_names[activation] : "unknown";
-}
-
-const char *mlp_loss_name(mlp_loss loss) {
-    return (size_t)loss < 3 ? loss_names[loss] : "unknown";
-}
-
-static int name_index(const char *const *names, size_t n, const char *name) {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0) return (int)i;
-    return -1;
-}
 
 void mlp_model_free(mlp_model *model) {
     if (!model) return;
@@ -45,12 +26,7 @@ void mlp_model_free(mlp_model *model) {
     for (size_t i = 0; i < model->num_classes; i++)
         free(model->class_names[i]);
     free(model->class_names);
-    for (size_t i = 0; i < model->num_meta; i++) {
-        free(model->meta_keys[i]);
-        free(model->meta_values[i]);
-    }
-    free(model->meta_keys);
-    free(model->meta_values);
+    mlp_kv_clear(&model->metadata);
     free(model);
 }
 
@@ -116,45 +92,21 @@ const char *const *mlp_model_class_names(const mlp_model *model) {
 
 mlp_status mlp_model_set_metadata(mlp_model *model, const char *key, const char *value,
                                   mlp_error *err) {
-    char *v = mlp_copy_string(value, err);
-    if (!v) return MLP_ERR_MEMORY;
-    for (size_t i = 0; i < model->num_meta; i++)
-        if (strcmp(model->meta_keys[i], key) == 0) {
-            free(model->meta_values[i]);
-            model->meta_values[i] = v;
-            return mlp_ok(err);
-        }
-    char *k = mlp_copy_string(key, err);
-    char **keys = realloc(model->meta_keys, (model->num_meta + 1) * sizeof *keys);
-    if (keys) model->meta_keys = keys;
-    char **values =
-        keys ? realloc(model->meta_values, (model->num_meta + 1) * sizeof *values) : NULL;
-    if (values) model->meta_values = values;
-    if (!k || !keys || !values) {
-        free(k);
-        free(v);
-        return mlp_fail(err, MLP_ERR_MEMORY, "model: out of memory for metadata");
-    }
-    model->meta_keys[model->num_meta] = k;
-    model->meta_values[model->num_meta] = v;
-    model->num_meta++;
-    return mlp_ok(err);
+    return mlp_kv_set(&model->metadata, key, value, err);
 }
 
 const char *mlp_model_metadata(const mlp_model *model, const char *key) {
-    for (size_t i = 0; i < model->num_meta; i++)
-        if (strcmp(model->meta_keys[i], key) == 0) return model->meta_values[i];
-    return NULL;
+    return mlp_kv_get(&model->metadata, key);
 }
 
 size_t mlp_model_metadata_count(const mlp_model *model) {
-    return model->num_meta;
+    return model->metadata.count;
 }
 
 void mlp_model_metadata_at(const mlp_model *model, size_t index, const char **key,
                            const char **value) {
-    *key = model->meta_keys[index];
-    *value = model->meta_values[index];
+    *key = model->metadata.keys[index];
+    *value = model->metadata.values[index];
 }
 
 /* ---- Saving ---- */
@@ -186,8 +138,9 @@ mlp_status mlp_model_add_to(const mlp_model *model, mlp_safetensors *st, mlp_err
             const float *values = mlp_transform_tensor(model->transform, i, &name, &length);
             MLP_TRY(mlp_safetensors_add(st, name, MLP_DTYPE_F32, 1, &length, values, err));
         }
-    for (size_t i = 0; i < model->num_meta; i++)
-        MLP_TRY(mlp_safetensors_set_metadata(st, model->meta_keys[i], model->meta_values[i], err));
+    for (size_t i = 0; i < model->metadata.count; i++)
+        MLP_TRY(mlp_safetensors_set_metadata(st, model->metadata.keys[i], model->metadata.values[i],
+                                             err));
 
     char widths[512] = "", activations[512] = "", dropout[512] = "", number[32];
     for (size_t i = 0; i <= spec->num_layers; i++) {
@@ -276,17 +229,12 @@ static mlp_status spec_from(const mlp_safetensors *st, mlp_net_spec *spec, mlp_e
         return mlp_fail(err, MLP_ERR_FORMAT,
                         "%s: metadata net.activations: '%s': expected %zu names", src, activations,
                         spec->num_layers);
-    for (size_t i = 0; i < spec->num_layers; i++) {
-        int a = name_index(activation_names, 6, items[i]);
-        if (a < 0)
+    for (size_t i = 0; i < spec->num_layers; i++)
+        if (!mlp_activation_from_name(items[i], &spec->activation[i]))
             return mlp_fail(err, MLP_ERR_FORMAT, "%s: metadata net.activations: unknown '%s'", src,
                             items[i]);
-        spec->activation[i] = (mlp_activation)a;
-    }
-    int l = name_index(loss_names, 3, loss);
-    if (l < 0)
+    if (!mlp_loss_from_name(loss, &spec->loss))
         return mlp_fail(err, MLP_ERR_FORMAT, "%s: metadata net.loss: unknown '%s'", src, loss);
-    spec->loss = (mlp_loss)l;
     spec->leaky_relu_slope = 0.01f;
     double slope;
     if (mlp_safetensors_metadata(st, "net.leaky_relu_slope")) {

@@ -16,8 +16,4 @@ mlp_status mlp_model_from(mlp_model **model, const mlp_safetensors *st, mlp_erro
  * (any float dtype: files written by other tools are accepted). */
 mlp_status mlp_net_load_weights(mlp_net *net, const mlp_safetensors *st, mlp_error *err);
 
-/* Names for the enums, as used in configs and model metadata. */
-const char *mlp_activation_name(mlp_activation activation);
-const char *mlp_loss_name(mlp_loss loss);
-
 #endif

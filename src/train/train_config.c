@@ -1,16 +1,13 @@
 /* The schema of the training configuration and its translation into mlp_train_config. */
 #include "train/train_config.h"
 
+#include "core/names.h"
 #include "util/error.h"
 
 #include <math.h>
 #include <string.h>
 
-static const char *const activation_names[] = {"identity", "sigmoid",    "tanh",
-                                               "relu",     "leaky_relu", NULL};
 static const char *const output_names[] = {"auto", "identity", "sigmoid", "tanh", NULL};
-static const char *const loss_names[] = {"softmax_cross_entropy", "binary_cross_entropy",
-                                         "quadratic", NULL};
 static const char *const init_names[] = {"normal",         "uniform",       "glorot_normal",
                                          "glorot_uniform", "he_normal",     "he_uniform",
                                          "lecun_normal",   "lecun_uniform", NULL};
@@ -48,8 +45,9 @@ static const mlp_ini_key keys[] = {
 
     KEY("network", "hidden", INT_LIST, "200",
         "widths of the hidden layers; empty: no hidden layer (linear model)"),
-    CHOICE("network", "activation", activation_names, "relu", "activation of every hidden layer"),
-    CHOICE("network", "loss", loss_names, "softmax_cross_entropy",
+    CHOICE("network", "activation", mlp_hidden_activation_names, "relu",
+           "activation of every hidden layer"),
+    CHOICE("network", "loss", mlp_loss_names, "softmax_cross_entropy",
            "loss; the output activation is softmax for softmax_cross_entropy, sigmoid for "
            "binary_cross_entropy"),
     CHOICE("network", "output", output_names, "auto",
