@@ -550,13 +550,13 @@ size_t mlp_batch_size_at(const mlp_batch_stage *stages, size_t num, size_t epoch
 
 /* ---- Models: a network with what it needs to classify raw samples ----
  * A model holds the network, the fitted preparation transform (may be absent), the class names
- * (the original label texts, so predictions come back as "1".."26" or names) and metadata (string
- * pairs: training state, the config text, ...). Saved as safetensors: tensors dense.N.weight
+ * (the original label texts, so predictions come back as "1".."26" or names), optional display
+ * names for people, and metadata (string pairs: training state, the config text, ...). Saved as safetensors: tensors dense.N.weight
  * [out, in] and dense.N.bias F32 and prep.* F32; metadata "net.widths" ("784,200,10"),
  * "net.activations" ("relu,softmax"), "net.loss", "net.leaky_relu_slope", "net.dropout",
- * "prep.spec" (mlp_transform_spec_format text), "classes" (a JSON array of the names), plus the
- * model's own metadata. A checkpoint is a model file with optimizer.* tensors and training state
- * in the metadata; mlp_model_load reads both. */
+ * "prep.spec" (mlp_transform_spec_format text), "classes" (a JSON array of the names),
+ * "display_names" (likewise, when set), plus the model's own metadata. A checkpoint is a model
+ * file with optimizer.* tensors and training state in the metadata; mlp_model_load reads both. */
 typedef struct mlp_model mlp_model;
 
 /* Takes over net and transform (NULL: none) even on failure; copies the class names (NULL:
@@ -574,6 +574,17 @@ const mlp_net *mlp_model_net_const(const mlp_model *model);
 const mlp_transform *mlp_model_transform(const mlp_model *model);
 size_t mlp_model_num_classes(const mlp_model *model);
 const char *const *mlp_model_class_names(const mlp_model *model);
+
+/* Display names: what a person calls each class ("Sandal" for the IDX label "5"), shown by
+ * reports and pictures; the class names stay the labels that data and predictions use. Set
+ * replaces them: count must equal mlp_model_num_classes, each name non-empty, without control
+ * characters and unique (MLP_ERR_ARGUMENT otherwise); names NULL removes them. Saved as metadata
+ * "display_names" (a JSON array); models without it have none. */
+mlp_status mlp_model_set_display_names(mlp_model *model, const char *const *names, size_t count,
+                                       mlp_error *err);
+bool mlp_model_has_display_names(const mlp_model *model);
+/* The display names when the model has them, else the class names: the names to show. */
+const char *const *mlp_model_display_names(const mlp_model *model);
 
 /* Metadata, in insertion order; set replaces an existing key. NULL when absent. */
 mlp_status mlp_model_set_metadata(mlp_model *model, const char *key, const char *value,
@@ -627,6 +638,10 @@ mlp_status mlp_model_evaluate(mlp_model *model, const mlp_dataset *dataset, mlp_
 typedef struct {
     const char *train_source; /* mlp_dataset_load string; required */
     const char *test_source;  /* "" or NULL: no test set */
+    /* Display names of the classes, in class order (that of mlp_dataset_class_names), and their
+     * count; NULL: none (mlp_model_set_display_names). */
+    const char *const *class_names;
+    size_t num_class_names;
     mlp_transform_spec transform;
     mlp_split_spec validation;
     mlp_augment_spec augment;

@@ -73,6 +73,27 @@ static void test_quadratic_output(void) {
     mlp_ini_free(ini);
 }
 
+/* Display names: a list whose items may hold slashes and spaces; none by default. */
+static void test_class_names(void) {
+    mlp_ini *ini;
+    mlp_train_config c;
+    mlp_error err;
+    CHECK_MSG(load(&ini, &c, NULL, NULL, &err) == MLP_OK, "%s", err.message);
+    CHECK(c.class_names == NULL && c.num_class_names == 0);
+    mlp_ini_free(ini);
+    CHECK_MSG(load(&ini, &c, "[data]\nclass_names = T-shirt/top, Trouser,Pullover , Ankle boot\n",
+                   NULL, &err) == MLP_OK,
+              "%s", err.message);
+    CHECK(c.num_class_names == 4);
+    CHECK(strcmp(c.class_names[0], "T-shirt/top") == 0 && strcmp(c.class_names[1], "Trouser") == 0);
+    CHECK(strcmp(c.class_names[2], "Pullover") == 0 && strcmp(c.class_names[3], "Ankle boot") == 0);
+    mlp_ini_free(ini);
+    ini = NULL;
+    CHECK(load(&ini, &c, NULL, "data.class_names=Bag,,Coat", &err) != MLP_OK);
+    CHECK_MSG(strstr(err.message, "data.class_names") != NULL, "%s", err.message);
+    mlp_ini_free(ini);
+}
+
 /* Each bad value is refused with a message naming the key. */
 static void test_bad_values(void) {
     const char *cases[][2] = {
@@ -149,6 +170,7 @@ int main(void) {
     RUN_TEST(test_defaults);
     RUN_TEST(test_e1_style_file);
     RUN_TEST(test_quadratic_output);
+    RUN_TEST(test_class_names);
     RUN_TEST(test_bad_values);
     RUN_TEST(test_misspelt_key_suggests);
     RUN_TEST(test_effective_config_round_trip);

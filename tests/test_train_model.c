@@ -54,8 +54,68 @@ static void test_round_trip(void) {
     mlp_model_free(b);
 }
 
-/* Writes the small model with one metadata entry replaced (value NULL: the tensor `drop` is
- * left out instead) and returns the load status, with the message in err. */
+static void test_display_names_round_trip(void) {
+    mlp_model *a = small_model(), *b;
+    CHECK(!mlp_model_has_display_names(a));
+    CHECK(mlp_model_display_names(a) == mlp_model_class_names(a)); /* no names: the labels */
+    const char *names[] = {"T-shirt/top", "Ankle boot"};
+    mlp_error err;
+    CHECK_MSG(mlp_model_set_display_names(a, names, 2, &err) == MLP_OK, "%s", err.message);
+    CHECK(mlp_model_has_display_names(a));
+    char path[600];
+    path_of(path, sizeof path, "named.safetensors");
+    CHECK_MSG(mlp_model_save(a, path, &err) == MLP_OK, "%s", err.message);
+    CHECK_MSG(mlp_model_load(&b, path, &err) == MLP_OK, "%s", err.message);
+    CHECK(mlp_model_has_display_names(b));
+    CHECK(strcmp(mlp_model_display_names(b)[0], "T-shirt/top") == 0);
+    CHECK(strcmp(mlp_model_display_names(b)[1], "Ankle boot") == 0);
+    /* The labels stay what the data gave. */
+    CHECK(strcmp(mlp_model_class_names(b)[1], "yes") == 0);
+    CHECK(strcmp(mlp_model_metadata(b, "display_names"), "[\"T-shirt/top\",\"Ankle boot\"]") == 0);
+    /* Removed, they are gone from the next file too. */
+    CHECK(mlp_model_set_display_names(b, NULL, 0, &err) == MLP_OK);
+    CHECK(!mlp_model_has_display_names(b) && !mlp_model_metadata(b, "display_names"));
+    CHECK(mlp_model_display_names(b) == mlp_model_class_names(b));
+    CHECK_MSG(mlp_model_save(b, path, &err) == MLP_OK, "%s", err.message);
+    mlp_model_free(b);
+    CHECK_MSG(mlp_model_load(&b, path, &err) == MLP_OK, "%s", err.message);
+    CHECK(!mlp_model_has_display_names(b));
+    mlp_model_free(a);
+    mlp_model_free(b);
+}
+
+static void test_display_names_refused(void) {
+    mlp_model *m = small_model();
+    const struct {
+        const char *names[3];
+        size_t count;
+        const char *expect;
+    } cases[] = {
+        {{"a"}, 1, "1 display names for 2 classes"},
+        {{"a", "b", "c"}, 3, "3 display names for 2 classes"},
+        {{"a", ""}, 2, "display name 2 is empty"},
+        {{"a", NULL}, 2, "display name 2 is empty"},
+        {{"Bag", "Bag"}, 2, "display name 'Bag' is given twice (names 1 and 2)"},
+        {{"a\tb", "c"}, 2, "display name 1 holds a control character (0x09)"},
+        {{"a", "b\n"}, 2, "display name 2 holds a control character (0x0a)"},
+    };
+    const char *before[] = {"x", "y"};
+    CHECK(mlp_model_set_display_names(m, before, 2, NULL) == MLP_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mlp_error err = {0};
+        CHECK_MSG(mlp_model_set_display_names(m, cases[i].names, cases[i].count, &err) ==
+                      MLP_ERR_ARGUMENT,
+                  "case %zu accepted", i);
+        CHECK_MSG(strstr(err.message, cases[i].expect), "case %zu: '%s' lacks '%s'", i, err.message,
+                  cases[i].expect);
+        /* A refused set leaves the names as they were. */
+        CHECK(strcmp(mlp_model_display_names(m)[0], "x") == 0);
+    }
+    mlp_model_free(m);
+}
+
+/* Writes the small model with one metadata entry replaced or added (value NULL: the tensor `drop`
+ * is left out instead) and returns the load status, with the message in err. */
 static mlp_status load_altered(const char *key, const char *value, const char *drop,
                                mlp_error *err) {
     mlp_model *m = small_model();
@@ -75,6 +135,8 @@ static mlp_status load_altered(const char *key, const char *value, const char *d
         CHECK(mlp_safetensors_set_metadata(st, k, key && strcmp(k, key) == 0 ? value : v, NULL) ==
               MLP_OK);
     }
+    if (key && value && !mlp_safetensors_metadata(full, key)) /* an entry the model lacks */
+        CHECK(mlp_safetensors_set_metadata(st, key, value, NULL) == MLP_OK);
     char path[600];
     path_of(path, sizeof path, "bad.safetensors");
     CHECK(mlp_safetensors_write(st, path, NULL) == MLP_OK);
@@ -103,6 +165,9 @@ static void test_bad_files(void) {
         {"classes", "[\"a\", 3]", NULL, "classes: not a JSON array of strings"},
         {"classes", "[\"a\", \"b\", \"c\"]", NULL, "3 class names for 2 outputs"},
         {"classes", "{", NULL, "classes"},
+        {"display_names", "[\"a\"]", NULL, "display_names: 1 display names for 2 classes"},
+        {"display_names", "[\"a\", \"a\"]", NULL, "display_names: display name 'a' is given twice"},
+        {"display_names", "\"a,b\"", NULL, "display_names: not a JSON array of strings"},
         {NULL, NULL, "dense.1.bias", "dense.1.bias: missing"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -133,6 +198,8 @@ static void test_bad_files(void) {
 
 int main(void) {
     RUN_TEST(test_round_trip);
+    RUN_TEST(test_display_names_round_trip);
+    RUN_TEST(test_display_names_refused);
     RUN_TEST(test_bad_files);
     if (dir[0]) test_remove_dir(dir);
     return harness_finish();

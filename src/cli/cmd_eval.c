@@ -12,7 +12,8 @@ static const char usage[] =
     "\n"
     "Evaluates MODEL (a .safetensors model or checkpoint, or a run folder: its last.safetensors)\n"
     "on each labelled DATA source (docs/data.md) and prints the loss, the accuracy, per-class\n"
-    "precision, recall and F1, and the confusion matrix (rows: true class, columns: predicted).\n"
+    "precision, recall and F1, and the confusion matrix (rows: true class, columns: predicted),\n"
+    "with the model's class names (data.class_names) or else the labels.\n"
     "Exit status: 0 done, 1 runtime error (bad file, unknown label), 2 usage error.\n";
 
 static int evaluate_source(mlp_model *model, const char *source, bool heading) {
@@ -29,7 +30,7 @@ static int evaluate_source(mlp_model *model, const char *source, bool heading) {
     if (st == MLP_OK) st = mlp_evaluation_new(&ev, mlp_model_num_classes(model), &err);
     if (st == MLP_OK) st = mlp_model_evaluate(model, data, ev, &err);
     if (st == MLP_OK) {
-        report = mlp_evaluation_report(ev, mlp_model_class_names(model), &err);
+        report = mlp_evaluation_report(ev, mlp_model_display_names(model), &err);
         if (!report) st = err.status;
     }
     if (st == MLP_OK) {

@@ -11,10 +11,11 @@
 static const char usage[] =
     "usage: mlp info MODEL [--metadata] [--config]\n"
     "\n"
-    "Prints the architecture, the parameter count, the classes, the data preparation and the\n"
-    "training metadata of MODEL (a .safetensors model or checkpoint, or a run folder: its\n"
-    "last.safetensors). --metadata also prints every metadata entry (training state, random\n"
-    "states, ...), --config the config it was trained with.\n"
+    "Prints the architecture, the parameter count, the classes (their labels, and their names\n"
+    "when the model has them), the data preparation and the training metadata of MODEL (a\n"
+    ".safetensors model or checkpoint, or a run folder: its last.safetensors). --metadata also\n"
+    "prints every metadata entry (training state, random states, ...), --config the config it\n"
+    "was trained with.\n"
     "Exit status: 0 done, 1 runtime error, 2 usage error.\n";
 
 /* Where training stood when the file was written (checkpoints and models written by mlp train). */
@@ -48,7 +49,8 @@ static void print_metadata(const mlp_model *model) {
         const char *key, *value;
         mlp_model_metadata_at(model, i, &key, &value);
         if (strncmp(key, "net.", 4) == 0 || strcmp(key, "prep.spec") == 0 ||
-            strcmp(key, "classes") == 0 || strcmp(key, "config") == 0)
+            strcmp(key, "classes") == 0 || strcmp(key, "display_names") == 0 ||
+            strcmp(key, "config") == 0)
             continue;
         printf("  %-37s %s\n", key, value);
     }
@@ -98,6 +100,12 @@ int cmd_info(int argc, char **argv) {
     for (size_t k = 0; k < mlp_model_num_classes(model); k++)
         printf(" %s", mlp_model_class_names(model)[k]);
     printf("\n");
+    if (mlp_model_has_display_names(model)) {
+        printf("names       ");
+        for (size_t k = 0; k < mlp_model_num_classes(model); k++)
+            printf("%s%s", k ? ", " : "", mlp_model_display_names(model)[k]);
+        printf("\n");
+    }
     print_training(model);
     if (show_metadata) print_metadata(model);
     const char *config = mlp_model_metadata(model, "config");

@@ -10,23 +10,25 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: mlp predict MODEL DATA... [--out FILE.csv] [--proba] [--header ID,CATEGORY]\n"
-    "                   [--id-base N]\n"
+    "usage: mlp predict MODEL DATA... [--out FILE.csv] [--proba] [--names]\n"
+    "                   [--header ID,CATEGORY] [--id-base N]\n"
     "\n"
     "Predicts the class of every sample of the DATA sources (in order, one after another) with\n"
     "MODEL (a .safetensors model or checkpoint, or a run folder) and writes a CSV: a header line,\n"
-    "then one line per sample, Id then the class as it was labelled in the training data (e.g.\n"
-    "1..26, or names).\n"
+    "then one line per sample: Id, then the class's label as the training data gave it (e.g.\n"
+    "1..26, or a CSV's label text), or with --names its name from data.class_names.\n"
     "\n"
     "  --out FILE.csv     where to write (atomically); default: standard output\n"
     "  --proba            add one column per class with its probability (the output activation)\n"
+    "  --names            write the class names given in training (data.class_names, e.g.\n"
+    "                     Sandal for label 5) instead of the labels, also in the --proba header\n"
     "  --header ID,CAT    the names of the two columns (default Id,Category)\n"
     "  --id-base N        the Id of the first sample (default 1)\n"
     "Exit status: 0 done, 1 runtime error, 2 usage error.\n";
 
 typedef struct {
     const char *out;
-    bool proba;
+    bool proba, names;
     char id_name[128], category_name[128];
     long long id_base;
 } options;
@@ -56,6 +58,11 @@ static void put_field(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+/* The labels as the training data gave them, or the display names with --names. */
+static const char *const *category_names(const options *o, const mlp_model *model) {
+    return o->names ? mlp_model_display_names(model) : mlp_model_class_names(model);
+}
+
 static void put_header(FILE *f, const options *o, const mlp_model *model) {
     put_field(f, o->id_name);
     fputc(',', f);
@@ -63,7 +70,7 @@ static void put_header(FILE *f, const options *o, const mlp_model *model) {
     if (o->proba)
         for (size_t k = 0; k < mlp_model_num_classes(model); k++) {
             fputc(',', f);
-            put_field(f, mlp_model_class_names(model)[k]);
+            put_field(f, category_names(o, model)[k]);
         }
     fputc('\n', f);
 }
@@ -82,7 +89,7 @@ static mlp_status predict_source(mlp_model *model, const char *source, const opt
     if (st != MLP_OK) snprintf(err->message, sizeof err->message, "%s: out of memory", source);
     if (st == MLP_OK) st = mlp_model_accept(model, data, err);
     if (st == MLP_OK) st = mlp_model_predict(model, data, classes, proba, err);
-    const char *const *names = mlp_model_class_names(model);
+    const char *const *names = category_names(o, model);
     for (size_t i = 0; st == MLP_OK && i < n; i++) {
         fprintf(f, "%lld,", (*next_id)++);
         put_field(f, names[classes[i]]);
@@ -105,6 +112,7 @@ int cmd_predict(int argc, char **argv) {
         {"--header", NULL, CLI_TEXT, &header, 0, 0},
         {"--id-base", NULL, CLI_TEXT, &id_base, 0, 0},
         {"--proba", NULL, CLI_FLAG, &o.proba, 0, 0},
+        {"--names", NULL, CLI_FLAG, &o.names, 0, 0},
     };
     int code =
         cli_parse("predict", usage, argc, argv, specs, sizeof specs / sizeof *specs, &positional);
@@ -127,6 +135,9 @@ int cmd_predict(int argc, char **argv) {
     mlp_atomic_file *file = NULL;
     mlp_status st = cli_model_path(positional.items[0], path, &err);
     if (st == MLP_OK) st = mlp_model_load(&model, path, &err);
+    if (st == MLP_OK && o.names && !mlp_model_has_display_names(model))
+        fprintf(stderr, "mlp predict: %s has no class names (data.class_names), writing labels\n",
+                positional.items[0]);
     if (st == MLP_OK && o.out) st = mlp_atomic_file_open(&file, o.out, &err);
     if (st == MLP_OK) {
         FILE *f = file ? mlp_atomic_file_stream(file) : stdout;

@@ -16,7 +16,8 @@ static const char usage[] =
     "       mlp show samples MODEL DATA... [--wrong|--right] [--count N] [--shape RxC] --out FILE\n"
     "\n"
     "Pictures of a trained MODEL (a .safetensors model or checkpoint, or a run folder: its\n"
-    "last.safetensors); FILE ends in .png or .svg.\n"
+    "last.safetensors); FILE ends in .png or .svg. Classes are shown by the model's class names\n"
+    "(data.class_names), or else by their labels.\n"
     "  weights    each unit's incoming weights in dense layer N (default 0) as an image of the\n"
     "             input's shape (a square number of inputs, e.g. 784 -> 28x28, or --shape);\n"
     "             the output layer's tiles are named after the classes (class templates)\n"
@@ -123,7 +124,7 @@ static int show_weights(mlp_model *model, const show_args *a) {
     bool output = a->layer + 1 == spec->num_layers && units == mlp_model_num_classes(model);
     const float *w = mlp_net_params_const(net) + mlp_net_weight_offset(net, a->layer);
     mlp_error err = {0};
-    if (mlp_plot_weight_tiles(w, units, rows, cols, output ? mlp_model_class_names(model) : NULL,
+    if (mlp_plot_weight_tiles(w, units, rows, cols, output ? mlp_model_display_names(model) : NULL,
                               &a->options, a->out, &err) != MLP_OK)
         return cli_fail("show", &err);
     printf("wrote %s\n", a->out);
@@ -147,7 +148,8 @@ static int show_confusion(mlp_model *model, const show_args *a) {
         for (size_t p = 0; p < k; p++)
             counts[t * k + p] = mlp_evaluation_confusion(ev, t, p);
     if (st == MLP_OK)
-        st = mlp_plot_confusion(counts, k, mlp_model_class_names(model), &a->options, a->out, &err);
+        st = mlp_plot_confusion(counts, k, mlp_model_display_names(model), &a->options, a->out,
+                                &err);
     mlp_evaluation_free(ev);
     free(counts);
     if (st == MLP_ERR_MEMORY && !err.message[0])
@@ -234,7 +236,7 @@ static int show_samples(mlp_model *model, const show_args *a) {
                       a->filter == KEEP_WRONG ? "wrong" : "right");
     if (st == MLP_OK)
         st = mlp_plot_samples(chosen.samples, chosen.count, chosen.rows, chosen.cols,
-                              mlp_model_class_names(model), mlp_model_num_classes(model),
+                              mlp_model_display_names(model), mlp_model_num_classes(model),
                               &a->options, a->out, &err);
     free(chosen.samples);
     free(chosen.pixels);

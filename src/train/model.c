@@ -16,16 +16,22 @@ struct mlp_model {
     mlp_transform *transform;
     char **class_names;
     size_t num_classes;
+    char **display_names; /* NULL, or num_classes names for people */
     mlp_kv metadata;
 };
+
+static void free_names(char **names, size_t count) {
+    for (size_t i = 0; names && i < count; i++)
+        free(names[i]);
+    free(names);
+}
 
 void mlp_model_free(mlp_model *model) {
     if (!model) return;
     mlp_net_free(model->net);
     mlp_transform_free(model->transform);
-    for (size_t i = 0; i < model->num_classes; i++)
-        free(model->class_names[i]);
-    free(model->class_names);
+    free_names(model->class_names, model->num_classes);
+    free_names(model->display_names, model->num_classes);
     mlp_kv_clear(&model->metadata);
     free(model);
 }
@@ -88,6 +94,72 @@ size_t mlp_model_num_classes(const mlp_model *model) {
 
 const char *const *mlp_model_class_names(const mlp_model *model) {
     return (const char *const *)model->class_names;
+}
+
+/* A JSON array of the names (cJSON_free it), or NULL when out of memory. */
+static char *names_json(const char *const *names, size_t count) {
+    cJSON *array = cJSON_CreateStringArray(names, (int)count);
+    char *json = array ? cJSON_PrintUnformatted(array) : NULL;
+    cJSON_Delete(array);
+    return json;
+}
+
+/* Display names go into one-line reports, CSV cells and picture captions: each is non-empty,
+ * free of control characters and different from the others. */
+static mlp_status check_display_names(const char *const *names, size_t count, size_t classes,
+                                      mlp_error *err) {
+    if (count != classes)
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "%zu display names for %zu classes", count, classes);
+    for (size_t k = 0; k < count; k++) {
+        if (!names[k] || !names[k][0])
+            return mlp_fail(err, MLP_ERR_ARGUMENT, "display name %zu is empty", k + 1);
+        for (const char *c = names[k]; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                return mlp_fail(err, MLP_ERR_ARGUMENT,
+                                "display name %zu holds a control character (0x%02x)", k + 1,
+                                (unsigned)(unsigned char)*c);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(names[j], names[k]) == 0)
+                return mlp_fail(err, MLP_ERR_ARGUMENT,
+                                "display name '%s' is given twice (names %zu and %zu)", names[k],
+                                j + 1, k + 1);
+    }
+    return mlp_ok(err);
+}
+
+mlp_status mlp_model_set_display_names(mlp_model *model, const char *const *names, size_t count,
+                                       mlp_error *err) {
+    if (!names) {
+        free_names(model->display_names, model->num_classes);
+        model->display_names = NULL;
+        mlp_kv_remove(&model->metadata, "display_names");
+        return mlp_ok(err);
+    }
+    MLP_TRY(check_display_names(names, count, model->num_classes, err));
+    char **copy = mlp_calloc(count, sizeof *copy, err);
+    if (!copy) return MLP_ERR_MEMORY;
+    bool ok = true;
+    for (size_t k = 0; k < count && ok; k++)
+        ok = (copy[k] = mlp_copy_string(names[k], err)) != NULL;
+    char *json = ok ? names_json(names, count) : NULL;
+    mlp_status s = json ? mlp_kv_set(&model->metadata, "display_names", json, err)
+                        : mlp_fail(err, MLP_ERR_MEMORY, "model: out of memory for display names");
+    cJSON_free(json);
+    if (s != MLP_OK) {
+        free_names(copy, count);
+        return s;
+    }
+    free_names(model->display_names, model->num_classes);
+    model->display_names = copy;
+    return mlp_ok(err);
+}
+
+const char *const *mlp_model_display_names(const mlp_model *model) {
+    return (const char *const *)(model->display_names ? model->display_names : model->class_names);
+}
+
+bool mlp_model_has_display_names(const mlp_model *model) {
+    return model->display_names != NULL;
 }
 
 mlp_status mlp_model_set_metadata(mlp_model *model, const char *key, const char *value,
@@ -163,10 +235,7 @@ mlp_status mlp_model_add_to(const mlp_model *model, mlp_safetensors *st, mlp_err
         mlp_transform_spec_format(mlp_transform_get_spec(model->transform), text, sizeof text);
         MLP_TRY(mlp_safetensors_set_metadata(st, "prep.spec", text, err));
     }
-    cJSON *names =
-        cJSON_CreateStringArray((const char *const *)model->class_names, (int)model->num_classes);
-    char *json = names ? cJSON_PrintUnformatted(names) : NULL;
-    cJSON_Delete(names);
+    char *json = names_json((const char *const *)model->class_names, model->num_classes);
     if (!json) return mlp_fail(err, MLP_ERR_MEMORY, "model: out of memory for class names");
     mlp_status st_ = mlp_safetensors_set_metadata(st, "classes", json, err);
     cJSON_free(json);
@@ -304,9 +373,11 @@ static mlp_status transform_from(const mlp_safetensors *st, size_t features,
     return mlp_ok(err);
 }
 
-static mlp_status class_names_from(const mlp_safetensors *st, cJSON **names, mlp_error *err) {
+/* The JSON array of strings in metadata `key` (*names NULL when the key is absent). */
+static mlp_status names_from(const mlp_safetensors *st, const char *key, cJSON **names,
+                             mlp_error *err) {
     const char *src = mlp_safetensors_source(st);
-    const char *text = mlp_safetensors_metadata(st, "classes");
+    const char *text = mlp_safetensors_metadata(st, key);
     *names = NULL;
     if (!text) return mlp_ok(err);
     *names = cJSON_Parse(text);
@@ -316,10 +387,30 @@ static mlp_status class_names_from(const mlp_safetensors *st, cJSON **names, mlp
     if (!ok) {
         cJSON_Delete(*names);
         *names = NULL;
-        return mlp_fail(err, MLP_ERR_FORMAT, "%s: metadata classes: not a JSON array of strings",
-                        src);
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s: metadata %s: not a JSON array of strings", src,
+                        key);
     }
     return mlp_ok(err);
+}
+
+/* The display names in metadata display_names, when present, checked as
+ * mlp_model_set_display_names checks them. */
+static mlp_status display_names_from(const mlp_safetensors *st, mlp_model *model, mlp_error *err) {
+    cJSON *names;
+    MLP_TRY(names_from(st, "display_names", &names, err));
+    if (!names) return mlp_ok(err);
+    size_t num = (size_t)cJSON_GetArraySize(names), k = 0;
+    const char **list = mlp_calloc(num ? num : 1, sizeof *list, err);
+    for (cJSON *item = names->child; list && item; item = item->next)
+        list[k++] = item->valuestring;
+    mlp_error inner = {0};
+    mlp_status s = list ? mlp_model_set_display_names(model, list, num, &inner) : MLP_ERR_MEMORY;
+    if (s != MLP_OK && list)
+        mlp_fail(err, s == MLP_ERR_MEMORY ? s : MLP_ERR_FORMAT, "%s: metadata display_names: %s",
+                 mlp_safetensors_source(st), inner.message);
+    free(list);
+    cJSON_Delete(names);
+    return s == MLP_OK || s == MLP_ERR_MEMORY ? s : MLP_ERR_FORMAT;
 }
 
 /* Every dense tensor is present with the shape the metadata implies, so the network allocated
@@ -358,7 +449,7 @@ mlp_status mlp_model_from(mlp_model **model, const mlp_safetensors *st, mlp_erro
     mlp_transform *transform = NULL;
     if (s == MLP_OK) s = transform_from(st, spec.widths[0], &transform, err);
     cJSON *names = NULL;
-    if (s == MLP_OK) s = class_names_from(st, &names, err);
+    if (s == MLP_OK) s = names_from(st, "classes", &names, err);
     if (s != MLP_OK) {
         mlp_net_free(net);
         mlp_transform_free(transform);
@@ -387,6 +478,7 @@ mlp_status mlp_model_from(mlp_model **model, const mlp_safetensors *st, mlp_erro
         mlp_safetensors_metadata_at(st, i, &key, &value);
         s = mlp_model_set_metadata(*model, key, value, err);
     }
+    if (s == MLP_OK) s = display_names_from(st, *model, err);
     if (s != MLP_OK) {
         mlp_model_free(*model);
         *model = NULL;

@@ -30,6 +30,9 @@ static const mlp_ini_key keys[] = {
         "training data source (docs/data.md), e.g. train-images.gz,train-labels.gz"),
     KEY("data", "test", STRING, "",
         "labelled test data source evaluated after training; empty: none"),
+    KEY("data", "class_names", STRING_LIST, "",
+        "names of the classes for reports and pictures, in class order (docs/data.md), e.g. "
+        "T-shirt/top, Trouser, ...; empty: the labels"),
     KEY("data", "transform", STRING, "scale",
         "preparation fitted on the training split: none, or a list of scale, log[=C], standardize"),
     KEY("data", "validation", FLOAT, "0.1",
@@ -193,6 +196,9 @@ static mlp_status read_data(reader *r, mlp_train_config *c) {
     if (!c->train_source[0] && !r->data_in_memory)
         return mlp_ini_invalid(r->ini, "data.train", r->err, "a training data source is required");
     MLP_TRY(read_string(r, "data.test", &c->test_source));
+    MLP_TRY(mlp_ini_get_string_list(r->ini, "data.class_names", &c->class_names,
+                                    &c->num_class_names, r->err));
+    if (!c->num_class_names) c->class_names = NULL;
     const char *transform;
     MLP_TRY(read_string(r, "data.transform", &transform));
     mlp_error inner;

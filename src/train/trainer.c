@@ -145,6 +145,18 @@ static mlp_status setup_model(trainer *t, const mlp_safetensors *resume_from, ml
     MLP_TRY(
         mlp_model_new(&t->model, net, transform, mlp_dataset_class_names(t->train), classes, err));
     t->net = mlp_model_net(t->model);
+    mlp_error inner;
+    if (c->class_names && mlp_model_set_display_names(t->model, c->class_names, c->num_class_names,
+                                                      &inner) != MLP_OK) {
+        /* The labels, so the names can be put in their order. */
+        char labels[160] = "";
+        for (size_t k = 0, used = 0; k < classes && used < sizeof labels; k++)
+            used += (size_t)snprintf(labels + used, sizeof labels - used, "%s%s", k ? ", " : "",
+                                     mlp_dataset_class_names(t->train)[k]);
+        if (strlen(labels) == sizeof labels - 1) memcpy(labels + sizeof labels - 4, "...", 3);
+        return mlp_fail(err, inner.status, "data.class_names: %s; the classes of %s are %s",
+                        inner.message, c->train_source, labels);
+    }
     if (c->config_text) MLP_TRY(mlp_model_set_metadata(t->model, "config", c->config_text, err));
     MLP_TRY(mlp_model_set_metadata(t->model, "mlp.version", MLP_VERSION, err));
 
