@@ -2,6 +2,7 @@
  * labelled data. */
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "util/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,8 @@ static int evaluate_source(mlp_model *model, const char *source, bool heading) {
     mlp_evaluation *ev = NULL;
     char *report = NULL;
     mlp_status st = mlp_dataset_load(&data, source, &err);
-    if (st == MLP_OK && !mlp_dataset_labels(data)) {
-        snprintf(err.message, sizeof err.message, "%s: no labels to evaluate against", source);
-        st = err.status = MLP_ERR_ARGUMENT;
-    }
+    if (st == MLP_OK && !mlp_dataset_labels(data))
+        st = mlp_fail(&err, MLP_ERR_ARGUMENT, "%s: no labels to evaluate against", source);
     if (st == MLP_OK) st = mlp_model_accept(model, data, &err);
     if (st == MLP_OK) st = mlp_evaluation_new(&ev, mlp_model_num_classes(model), &err);
     if (st == MLP_OK) st = mlp_model_evaluate(model, data, ev, &err);

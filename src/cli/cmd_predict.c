@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 
 #include "io/atomic_file.h"
+#include "util/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,8 +86,9 @@ static mlp_status predict_source(mlp_model *model, const char *source, const opt
     size_t n = mlp_dataset_count(data), outputs = spec->widths[spec->num_layers];
     int32_t *classes = calloc(n + 1, sizeof *classes);
     float *proba = o->proba ? calloc(n * outputs + 1, sizeof *proba) : NULL;
-    st = classes && (proba || !o->proba) ? MLP_OK : MLP_ERR_MEMORY;
-    if (st != MLP_OK) snprintf(err->message, sizeof err->message, "%s: out of memory", source);
+    st = classes && (proba || !o->proba)
+             ? MLP_OK
+             : mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory", source);
     if (st == MLP_OK) st = mlp_model_accept(model, data, err);
     if (st == MLP_OK) st = mlp_model_predict(model, data, classes, proba, err);
     const char *const *names = category_names(o, model);

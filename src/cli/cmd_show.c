@@ -136,7 +136,8 @@ static int show_confusion(mlp_model *model, const show_args *a) {
     mlp_error err = {0};
     mlp_evaluation *ev = NULL;
     uint64_t *counts = calloc(k * k, sizeof *counts);
-    mlp_status st = counts ? mlp_evaluation_new(&ev, k, &err) : MLP_ERR_MEMORY;
+    mlp_status st =
+        counts ? mlp_evaluation_new(&ev, k, &err) : mlp_fail(&err, MLP_ERR_MEMORY, "out of memory");
     for (size_t i = 0; i < a->num_data && st == MLP_OK; i++) {
         mlp_dataset *data = NULL;
         st = mlp_dataset_load(&data, a->data[i], &err);
@@ -152,8 +153,6 @@ static int show_confusion(mlp_model *model, const show_args *a) {
                                 &err);
     mlp_evaluation_free(ev);
     free(counts);
-    if (st == MLP_ERR_MEMORY && !err.message[0])
-        snprintf(err.message, sizeof err.message, "out of memory");
     if (st != MLP_OK) return cli_fail("show", &err);
     printf("wrote %s\n", a->out);
     return EXIT_OK;

@@ -11,6 +11,7 @@
 #include "sweep/results.h"
 #include "sweep/scheduler.h"
 #include "train/train_config.h"
+#include "util/error.h"
 #include "util/text.h"
 
 #include <errno.h>
@@ -134,11 +135,9 @@ static int check_configs(const sweep_args *a, const mlp_sweep_grid *grid, uint64
         mlp_error err = {0};
         mlp_ini *ini = NULL;
         mlp_train_config config;
-        mlp_status st = MLP_ERR_MEMORY;
-        if (settings.failed)
-            snprintf(err.message, sizeof err.message, "out of memory");
-        else
-            st = mlp_train_ini_load(&ini, a->config, settings.items, settings.count, &err);
+        mlp_status st = settings.failed ? mlp_fail(&err, MLP_ERR_MEMORY, "out of memory")
+                                        : mlp_train_ini_load(&ini, a->config, settings.items,
+                                                             settings.count, &err);
         if (st == MLP_OK) st = mlp_train_config_from_ini(ini, &config, &err);
         if (st == MLP_OK && c == 0) {
             *seed = config.seed;
