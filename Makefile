@@ -47,7 +47,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke
+.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke python
 all: deps $(BUILD)/mlp
 
 deps:
@@ -84,12 +84,19 @@ asan: deps
 # The test programs run a third time in $(BUILD)-portable, without the AVX-512 kernels.
 test: deps
 	$(MAKE) tests
+	$(MAKE) python
 	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
 	$(MAKE) BUILD=$(BUILD)-portable PORTABLE=1 OPT="-O1 -g" $(TEST_BIN:$(BUILD)/%=$(BUILD)-portable/%)
 	@MLP=$(CURDIR)/$(BUILD)/mlp ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ./tests/run.sh $(TEST_BIN) $(TEST_BIN:$(BUILD)/%=$(BUILD)-asan/%) \
 	  $(TEST_BIN:$(BUILD)/%=$(BUILD)-portable/%) $(TEST_SH)
+
+# The Python package (python/, docs/python.md) installed into .venv offline, from Debian's
+# packages only; tests/test_python.sh runs its pytest suite with that interpreter.
+PYTHON ?= /usr/bin/python3
+python: deps
+	$(PYTHON) -m venv --system-site-packages .venv && .venv/bin/pip install --no-build-isolation ./python
 
 FUZZ_BUILD ?= $(BUILD)-fuzz
 # libFuzzer targets, built with clang against a sanitized library compiled by clang.

@@ -1,0 +1,13 @@
+"""mlp: multilayer perceptrons trained by libmlp, from Python.
+
+- mlp.MLPClassifier: a drop-in for sklearn.neural_network.MLPClassifier.
+- mlp.train(config, **overrides), mlp.load(path), mlp.read_data(source): the command's runs,
+  models and data sources.
+
+docs/python.md describes every parameter and each difference from scikit-learn."""
+
+from ._classifier import MLPClassifier
+from ._run import Model, Run, load, read_data, train
+
+__all__ = ["MLPClassifier", "Model", "Run", "load", "read_data", "train"]
+__version__ = "0.1.0"
