@@ -47,7 +47,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke python
+.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke python bench-python
 all: deps $(BUILD)/mlp
 
 deps:
@@ -97,6 +97,10 @@ test: deps
 PYTHON ?= /usr/bin/python3
 python: deps
 	$(PYTHON) -m venv --system-site-packages .venv && .venv/bin/pip install --no-build-isolation ./python
+
+# mlp.MLPClassifier against scikit-learn's on Fashion-MNIST (docs/performance.md, "From Python").
+bench-python: python $(BUILD)/mlp
+	.venv/bin/python bench/python_sklearn.py --mlp $(BUILD)/mlp
 
 FUZZ_BUILD ?= $(BUILD)-fuzz
 # libFuzzer targets, built with clang against a sanitized library compiled by clang.

@@ -26,7 +26,7 @@ def shared_library():
     files = [p for p in candidates if not os.path.islink(p)]
     if not files:
         raise RuntimeError(f"make lib built no {ROOT}/build/lib/libmlp.so")
-    return files[0]
+    return max(files, key=os.path.getmtime)
 
 
 class BuildWithLibrary(build_py):

@@ -149,11 +149,16 @@ def test_keyboard_interrupt_stops_a_run_with_its_checkpoint(tmp_path):
     X = rng.normal(size=(20000, 50)).astype(np.float32)
     path = tmp_path / "big.csv"
     write_csv(path, X, (X[:, 0] > 0).astype(int))
-    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+
+    def interrupt_soon(metrics):
+        if metrics["epoch"] == 1:
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+
     with pytest.raises(KeyboardInterrupt):
         mlp.train({"data": {"train": str(path)}, "network": {"hidden": [256]},
-                   "training": {"epochs": 10000, "batch_size": 16}}, out=str(tmp_path / "run"))
-    timer.join()
+                   "training": {"epochs": 10000, "batch_size": 16}}, out=str(tmp_path / "run"),
+                  callback=interrupt_soon)
+    summary = mlp.Run(tmp_path / "run").summary
+    assert summary["stop_reason"] == "interrupted" and 1 <= summary["epochs_run"] < 10000
     model = mlp.load(tmp_path / "run")
     assert model.predict(X[:5]).shape == (5,)
