@@ -775,8 +775,9 @@ mlp_status mlp_dataset_wrap(mlp_dataset **dataset, const char *name, const void 
                             size_t cols, mlp_error *err);
 
 /* A new model for the data set's features and classes, as the config describes it (network and
- * init keys, seed): weights drawn, and the data.transform preparation fitted on the samples
- * indices[0..n) (indices NULL: all). data.train is not needed. */
+ * init keys, seed): weights drawn, the data.transform preparation fitted on the samples
+ * indices[0..n) (indices NULL: all), data.class_names as display names. data.train is not
+ * needed. */
 mlp_status mlp_config_new_model(mlp_model **model, const mlp_config *config,
                                 const mlp_dataset *data, const uint32_t *indices, size_t n,
                                 mlp_error *err);

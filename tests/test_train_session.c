@@ -116,7 +116,18 @@ static void test_new_model_is_seeded_and_needs_two_classes(void) {
                  mlp_net_num_params(na) * sizeof(float)) == 0);
     CHECK(mlp_model_transform(a) != NULL);
     CHECK(mlp_model_num_classes(a) == 3);
+    CHECK(!mlp_model_has_display_names(a));
     mlp_model_free(a);
+    mlp_model_free(b);
+
+    CHECK(mlp_config_set(config, "data.class_names=small, medium, large", &err) == MLP_OK);
+    CHECK(mlp_config_new_model(&b, config, d, NULL, 0, &err) == MLP_OK);
+    CHECK(mlp_model_has_display_names(b));
+    CHECK(strcmp(mlp_model_display_names(b)[2], "large") == 0);
+    CHECK(strcmp(mlp_model_class_names(b)[2], "2") == 0);
+    CHECK(mlp_config_set(config, "data.class_names=small, large", &err) == MLP_OK);
+    CHECK(mlp_config_new_model(&a, config, d, NULL, 0, &err) == MLP_ERR_ARGUMENT);
+    CHECK(a == NULL);
     mlp_model_free(b);
     mlp_dataset_free(d);
 

@@ -123,8 +123,9 @@ class Model:
         spec = self.spec()
         return [spec.widths[i] for i in range(spec.num_layers + 1)]
 
-    def class_names(self):
-        names = lib.mlp_model_class_names(self.handle)
+    def class_names(self, display=False):
+        names = (lib.mlp_model_display_names if display else lib.mlp_model_class_names)(
+            self.handle)
         return [names[k].decode("utf-8") for k in range(lib.mlp_model_num_classes(self.handle))]
 
     def params(self):

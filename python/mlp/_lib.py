@@ -127,6 +127,7 @@ _DECLARATIONS = {
     "mlp_model_net": (_P, [_P]),
     "mlp_model_num_classes": (c_size_t, [_P]),
     "mlp_model_class_names": (POINTER(c_char_p), [_P]),
+    "mlp_model_display_names": (POINTER(c_char_p), [_P]),
     "mlp_model_metadata": (c_char_p, [_P, c_char_p]),
     "mlp_model_set_metadata": (_S, [_P, c_char_p, c_char_p, _E]),
     "mlp_model_predict": (_S, [_P, _P, POINTER(ctypes.c_int32), POINTER(c_float), _E]),

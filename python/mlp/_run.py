@@ -41,6 +41,12 @@ class Model:
         return np.array(self._core.class_names())
 
     @property
+    def display_names(self):
+        """What people call the classes (data.class_names, e.g. "Sandal" for label "5"), or the
+        class names when the model has none."""
+        return list(self._core.class_names(display=True))
+
+    @property
     def n_features_in_(self):
         return self._core.widths()[0]
 

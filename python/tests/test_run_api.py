@@ -49,6 +49,7 @@ def test_model_from_the_command_predicts_the_same_in_python(mlp_command, labelle
     path, X, names = labelled_csv
     config = tmp_path / "blobs.ini"
     config.write_text(f"[data]\ntrain = {path}\ntransform = standardize\n"
+                      "class_names = Ant, Bee, Cow\n"
                       "[network]\nhidden = 8\n[optimizer]\nkind = adam\n"
                       "[training]\nepochs = 20\n")
     run = tmp_path / "run"
@@ -56,6 +57,7 @@ def test_model_from_the_command_predicts_the_same_in_python(mlp_command, labelle
                    capture_output=True)
     model = mlp.load(run)
     assert list(model.classes_) == ["ant", "bee", "cow"] and model.n_features_in_ == 6
+    assert model.display_names == ["Ant", "Bee", "Cow"]
     header, rows = command_predictions(mlp_command, run, path, tmp_path, proba=True)
     assert header[:2] == ["Id", "Category"]
     np.testing.assert_array_equal(model.predict(X), [r[1] for r in rows])

@@ -100,7 +100,14 @@ mlp_status mlp_config_new_model(mlp_model **model, const mlp_config *config,
         return s;
     }
     MLP_TRY(mlp_model_new(model, net, transform, mlp_dataset_class_names(data), classes, err));
-    return mlp_model_set_metadata(*model, "mlp.version", MLP_VERSION, err);
+    mlp_status st = mlp_model_set_metadata(*model, "mlp.version", MLP_VERSION, err);
+    if (st == MLP_OK && c.class_names)
+        st = mlp_model_set_display_names(*model, c.class_names, c.num_class_names, err);
+    if (st != MLP_OK) {
+        mlp_model_free(*model);
+        *model = NULL;
+    }
+    return st;
 }
 
 /* ---- Sessions ---- */
