@@ -53,7 +53,7 @@ all: deps $(BUILD)/mlp
 deps:
 	@./scripts/install-deps.sh
 
-lib: $(BUILD)/libmlp.a
+lib: $(BUILD)/libmlp.a $(BUILD)/lib/libmlp.so
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -64,6 +64,16 @@ $(BUILD)/src/mpi/world_mpi.o: CPPFLAGS += $(MPI_CPPFLAGS)
 $(BUILD)/libmlp.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+# The shared library (the Python package loads it): the library's objects compiled
+# position-independent in their own flavour, $(BUILD)-pic, linked whole.
+$(BUILD)/lib/libmlp.so: FORCE
+	$(MAKE) BUILD=$(BUILD)-pic OPT="$(OPT) -fPIC" $(BUILD)-pic/libmlp.a
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ -Wl,--whole-archive $(BUILD)-pic/libmlp.a -Wl,--no-whole-archive \
+	  $(LDFLAGS) $(LDLIBS)
+
+FORCE:
 
 $(BUILD)/mlp: $(CLI_OBJ) $(BUILD)/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
