@@ -165,6 +165,6 @@ format:
 	clang-format -i $$(find include src tests fuzz bench -name '*.[ch]')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-pic $(FUZZ_BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(wildcard $(BUILD)/bench/*.d)
