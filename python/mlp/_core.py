@@ -191,7 +191,7 @@ class Session:
             lambda: lib.mlp_session_epoch(self.handle, data.handle, index_ptr, n,
                                           ctypes.byref(stop), ctypes.byref(result),
                                           ctypes.byref(err)), stop)
-        if status == _lib.ERR_INTERRUPTED:
+        if status == _lib.ERR_INTERRUPTED or (status == _lib.OK and stop.value):
             raise KeyboardInterrupt(err.message.decode("utf-8", "replace"))
         _lib.check(status, err)
         return result
@@ -206,12 +206,15 @@ def interruptible(function, stop):
     """Runs function() (a library call that watches `stop`, a ctypes c_int) so that Ctrl-C sets
     `stop` and the call returns at its next step. Python delivers signals to the main thread
     only between bytecodes, never inside a library call, so on the main thread the call runs in
-    a helper thread while the main thread waits, ready to take the KeyboardInterrupt."""
+    a helper thread while the main thread waits, ready to take the KeyboardInterrupt. The
+    caller raises KeyboardInterrupt when `stop` is set once this returns (the call may have
+    finished its last step before it saw the flag)."""
     if threading.current_thread() is not threading.main_thread():
         return function()
-    outcome, done = {}, threading.Event()
+    outcome, began, done = {}, threading.Event(), threading.Event()
 
     def run():
+        began.set()
         try:
             outcome["value"] = function()
         except BaseException as exc:  # re-raised on the caller's thread
@@ -220,14 +223,26 @@ def interruptible(function, stop):
             done.set()
 
     worker = threading.Thread(target=run, name="mlp", daemon=True)
-    worker.start()
-    while True:
-        try:
-            while not done.wait(0.1):
+    try:
+        worker.start()
+        while not done.wait(0.1):
+            pass
+    except KeyboardInterrupt:
+        stop.value = 1
+        # Ctrl-C may come while the thread is being started: a thread that exists runs at once
+        # (and stops before its first step), one that does not never sets `began`.
+        started = began.is_set()
+        while not done.is_set():
+            try:
+                if not started:
+                    started = began.wait(1.0)
+                    if not started:
+                        break
+                done.wait(0.1)
+            except KeyboardInterrupt:
                 pass
-            break
-        except KeyboardInterrupt:
-            stop.value = 1
+        if not started:
+            raise
     worker.join()
     if "error" in outcome:
         raise outcome["error"]

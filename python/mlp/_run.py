@@ -180,7 +180,7 @@ def train(config=None, out=None, *, resume_from=None, verbose=False, callback=No
                                      os.fsencode(resume_from) if resume_from else None,
                                      ctypes.byref(hooks), ctypes.byref(result),
                                      ctypes.byref(err)), stop)
-    if status == _lib.ERR_INTERRUPTED:
+    if status == _lib.ERR_INTERRUPTED or (status == _lib.OK and stop.value):
         raise KeyboardInterrupt(err.message.decode("utf-8", "replace"))
     _lib.check(status, err)
     return Run(out, {"stop_reason": _lib.STOP_REASONS.get(result.stop_reason),
