@@ -812,6 +812,41 @@ mlp_status mlp_session_epoch(mlp_session *session, const mlp_dataset *data,
                              const volatile int *stop_requested, mlp_epoch_result *result,
                              mlp_error *err);
 
+/* ==== Export: ONNX and dependency-free C (docs/deploy.md) ==================================== */
+
+/* Writes the model's whole prediction path as an ONNX model (IR version 8, opset 13) to path,
+ * atomically: input "input" float32 [N, features] of raw values (as the data source gives them);
+ * the stored preparation as constant operators, each layer as Gemm + activation (dropout is
+ * training only), softmax or sigmoid; outputs "probabilities" float32 [N, outputs] and "label"
+ * int64 [N] (the class index mlp_model_predict gives). metadata_props: "classes" (a JSON array
+ * of the class names), then the model's metadata. */
+mlp_status mlp_model_export_onnx(const mlp_model *model, const char *path, mlp_error *err);
+
+typedef enum {
+    MLP_EXPORT_FLOAT, /* float32 weights and arithmetic, as the library */
+    MLP_EXPORT_INT8,  /* post-training quantization: int8 weights (symmetric, one scale per output
+                         unit), int8 layer inputs (one symmetric scale per layer, calibrated),
+                         int32 sums; preparation, biases and activations in float */
+} mlp_export_precision;
+
+typedef struct {
+    const char *name; /* C identifier: files NAME.h, NAME.c, function NAME_predict */
+    mlp_export_precision precision;
+    /* INT8: the samples whose layer inputs fix the activation scales (an accepted data set,
+     * usually training samples) and how many of them, evenly spaced (0: all). */
+    const mlp_dataset *calibration;
+    size_t calibration_samples;
+} mlp_c_export_spec;
+
+/* Writes DIR/NAME.h and DIR/NAME.c (each atomically; dir must exist): C99 source that needs
+ * nothing beyond libm and allocates nothing, with the weights and the preparation as const arrays,
+ * `int NAME_predict(const float *input, float *probabilities)` (raw features in; the output
+ * activations out when probabilities is not NULL; returns the class index) and
+ * `NAME_class_names[]`. A name that is not a C identifier, or a model with non-finite
+ * parameters, is an MLP_ERR_ARGUMENT. */
+mlp_status mlp_model_export_c(const mlp_model *model, const char *dir,
+                              const mlp_c_export_spec *spec, mlp_error *err);
+
 /* ==== Pictures =============================================================================== */
 /* Owned by the pictures work (issue 5). */
 
