@@ -832,8 +832,8 @@ typedef enum {
 typedef struct {
     const char *name; /* C identifier: files NAME.h, NAME.c, function NAME_predict */
     mlp_export_precision precision;
-    /* INT8: the samples whose layer inputs fix the activation scales (an accepted data set,
-     * usually training samples) and how many of them, evenly spaced (0: all). */
+    /* INT8: the samples whose layer inputs fix the activation scales (usually training
+     * samples; the model's feature count) and how many of them, evenly spaced (0: all). */
     const mlp_dataset *calibration;
     size_t calibration_samples;
 } mlp_c_export_spec;
@@ -842,7 +842,8 @@ typedef struct {
  * nothing beyond libm and allocates nothing, with the weights and the preparation as const arrays,
  * `int NAME_predict(const float *input, float *probabilities)` (raw features in; the output
  * activations out when probabilities is not NULL; returns the class index) and
- * `NAME_class_names[]`. A name that is not a C identifier, or a model with non-finite
+ * `NAME_class_names[]` (the labels, as mlp_model_predict's classes) and `NAME_display_names[]`
+ * (mlp_model_display_names). A name that is not a C identifier, or a model with non-finite
  * parameters, is an MLP_ERR_ARGUMENT. */
 mlp_status mlp_model_export_c(const mlp_model *model, const char *dir,
                               const mlp_c_export_spec *spec, mlp_error *err);

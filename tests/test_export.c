@@ -134,6 +134,7 @@ static void test_onnx_graph(void) {
     check_value(g->output[1], "label", ONNX__TENSOR_PROTO__DATA_TYPE__INT64, 1, 0);
     CHECK(strcmp(metadata(m, "classes"), "[\"no, really\",\"yes\",\"?\?=\\\"\\\\\"]") == 0);
     CHECK(strcmp(metadata(m, "config"), CONFIG) == 0);
+    CHECK(metadata(m, "display_names") == NULL);
     onnx__model_proto__free_unpacked(m, NULL);
     mlp_model_free(model);
 }
@@ -141,6 +142,8 @@ static void test_onnx_graph(void) {
 /* One sigmoid unit: label = (p >= 0.5) as int64, no ArgMax; no preparation: Gemm reads input. */
 static void test_onnx_one_sigmoid_unit(void) {
     mlp_model *model = small_model(1, MLP_ACT_RELU, false);
+    const char *display[] = {"two", "three"};
+    CHECK(mlp_model_set_display_names(model, display, 2, NULL) == MLP_OK);
     char path[600];
     path_of(path, sizeof path, "sigmoid.onnx");
     mlp_error err;
@@ -156,6 +159,7 @@ static void test_onnx_one_sigmoid_unit(void) {
     CHECK(g->node[6]->attribute[0]->i == ONNX__TENSOR_PROTO__DATA_TYPE__INT64);
     check_value(g->output[0], "probabilities", ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT, 2, 1);
     CHECK(strcmp(metadata(m, "classes"), "[\"2\",\"3\"]") == 0);
+    CHECK(strcmp(metadata(m, "display_names"), "[\"two\",\"three\"]") == 0);
     onnx__model_proto__free_unpacked(m, NULL);
     mlp_model_free(model);
 }
@@ -175,6 +179,8 @@ static void test_onnx_unwritable(void) {
 
 static void test_c_files(void) {
     mlp_model *model = small_model(3, MLP_ACT_SIGMOID, true);
+    const char *display[] = {"No", "Yes", "Maybe"};
+    CHECK(mlp_model_set_display_names(model, display, 3, NULL) == MLP_OK);
     char folder[600], path[700];
     path_of(folder, sizeof folder, "c");
     mkdir(folder, 0700);
@@ -191,6 +197,8 @@ static void test_c_files(void) {
     CHECK(strstr(header, "#define TINY_FEATURES 4") && strstr(header, "#define TINY_CLASSES 3"));
     /* Names as C strings: quotes, backslashes and '?' escaped (no trigraph). */
     CHECK(strstr(source, "{\"no, really\", \"yes\", \"\\?\\?=\\\"\\\\\"}"));
+    CHECK(strstr(source, "tiny_display_names[3] = {\"No\", \"Yes\", \"Maybe\"};"));
+    CHECK(strstr(header, "extern const char *const tiny_display_names[TINY_CLASSES];"));
     /* The config's settings in the comment, which no value ends early; no trigraph. */
     CHECK(strstr(source, " *   note = a * / b / * c ? ?/\n"));
     CHECK(!strstr(source, "= a */") && !strstr(source, "schema's comment"));

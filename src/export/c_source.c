@@ -75,6 +75,16 @@ static void put_string(mlp_text *t, const char *s) {
     mlp_text_append(t, "\"");
 }
 
+static void put_names(mlp_text *t, const char *prefix, const char *what, const char *const *names,
+                      size_t count) {
+    mlp_text_append(t, "const char *const %s_%s[%zu] = {", prefix, what, count);
+    for (size_t k = 0; k < count; k++) {
+        mlp_text_append(t, "%s", k ? ", " : "");
+        put_string(t, names[k]);
+    }
+    mlp_text_append(t, "};\n");
+}
+
 /* Text inside a block comment, each line prefixed with " * ": no comment delimiters, no "??"
  * (a trigraph under -std=c99), no control characters. */
 static void put_comment_text(mlp_text *t, const char *s) {
@@ -226,23 +236,34 @@ static void put_header(mlp_text *t, const mlp_model *model, const char *name, co
     mlp_text_append(t,
                     "/* %s.h: a classifier exported by `mlp export` (%s).\n"
                     " * C99, needs only libm, allocates nothing, reentrant. */\n"
-                    "#ifndef %s_H\n#define %s_H\n\n"
-                    "/* Raw input values per sample, as the data source gives them. */\n"
-                    "#define %s_FEATURES %zu\n"
-                    "/* Entries of the probabilities (output activations). */\n"
-                    "#define %s_OUTPUTS %zu\n"
-                    "/* Class names, indexed by the class %s_predict returns. */\n"
-                    "#define %s_CLASSES %zu\n\n"
-                    "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-                    "extern const char *const %s_class_names[%s_CLASSES];\n\n"
-                    "/* Classifies one sample: input[%s_FEATURES] raw values; probabilities "
-                    "(NULL: not wanted)\n"
-                    " * gets %s_OUTPUTS output activations. Returns the class index. */\n"
-                    "int %s_predict(const float *input, float *probabilities);\n\n"
-                    "#ifdef __cplusplus\n}\n#endif\n\n#endif\n",
-                    name, description, upper, upper, upper, spec->widths[0], upper,
-                    spec->widths[spec->num_layers], name, upper, mlp_model_num_classes(model), name,
-                    upper, upper, upper, name);
+                    "#ifndef %s_H\n#define %s_H\n\n",
+                    name, description, upper, upper);
+    mlp_text_append(
+        t,
+        "/* Raw input values per sample, as the data source gives them. */\n"
+        "#define %s_FEATURES %zu\n"
+        "/* Entries of the probabilities (output activations). */\n"
+        "#define %s_OUTPUTS %zu\n"
+        "/* Classes: entries of the name arrays, indexed by what %s_predict returns. */\n"
+        "#define %s_CLASSES %zu\n\n",
+        upper, spec->widths[0], upper, spec->widths[spec->num_layers], name, upper,
+        mlp_model_num_classes(model));
+    mlp_text_append(
+        t,
+        "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+        "/* The classes' labels, as in the training data (mlp predict's output). */\n"
+        "extern const char *const %s_class_names[%s_CLASSES];\n"
+        "/* What people call them (the labels when the model has no display names). */\n"
+        "extern const char *const %s_display_names[%s_CLASSES];\n\n",
+        name, upper, name, upper);
+    mlp_text_append(
+        t,
+        "/* Classifies one sample: input[%s_FEATURES] raw values; probabilities (NULL: not "
+        "wanted)\n"
+        " * gets %s_OUTPUTS output activations. Returns the class index. */\n"
+        "int %s_predict(const float *input, float *probabilities);\n\n"
+        "#ifdef __cplusplus\n}\n#endif\n\n#endif\n",
+        upper, upper, name);
 }
 
 /* The comment at the top of NAME.c: what the network is and how it was trained. */
@@ -451,13 +472,11 @@ static char *source_text(const mlp_model *model, const char *name, const char *d
     put_training_comment(&t, model, name, description, spec, calibration_count);
     mlp_text_append(&t, "#include \"%s.h\"\n\n#include <math.h>\n#include <stddef.h>\n", name);
     if (int8) mlp_text_append(&t, "#include <stdint.h>\n");
-    mlp_text_append(&t, "\nconst char *const %s_class_names[%zu] = {", name,
-                    mlp_model_num_classes(model));
-    for (size_t k = 0; k < mlp_model_num_classes(model); k++) {
-        mlp_text_append(&t, "%s", k ? ", " : "");
-        put_string(&t, mlp_model_class_names(model)[k]);
-    }
-    mlp_text_append(&t, "};\n\n");
+    mlp_text_append(&t, "\n");
+    put_names(&t, name, "class_names", mlp_model_class_names(model), mlp_model_num_classes(model));
+    put_names(&t, name, "display_names", mlp_model_display_names(model),
+              mlp_model_num_classes(model));
+    mlp_text_append(&t, "\n");
     put_preparation_constants(&t, mlp_model_transform(model), ns->widths[0], err, &status);
     for (size_t l = 0; l < layers; l++) {
         char array[64];
