@@ -2,7 +2,9 @@
  *
  * float: the library's arithmetic, step by step: the preparation (x - lo) * (1 / (hi - lo)),
  * log(x + c), (x - mean_j) * (1 / std_j), each in its own statement (never contracted to an FMA);
- * every layer z = W x + b in float and its activation; softmax as e^(z - max) * (1 / sum).
+ * every layer z = W x + b in float (eight running sums per row, which compilers vectorize; libmlp's
+ * blocked products order their sums differently too) and its activation; softmax as
+ * e^(z - max) * (1 / sum).
  *
  * int8 (post-training quantization, symmetric):
  *   weights   q_w[o][i] = round(W[o][i] / s_w[o]),  s_w[o] = max_i |W[o][i]| / 127  (per output)
