@@ -171,6 +171,12 @@ if [ $have_digits = 1 ]; then
     if train e5 e5-sigmoid-784-30-10.ini; then
         onnx e5 "$digits_test"
         c e5 float "$digits_test" && c e5 int8 "$digits_test" && int8 e5 0.01
+        # Calibration named on the command line, a few samples: the scales (and files) change.
+        "$MLP" export "$dir/e5" --format c --out "$dir/e5-cal" --quantize int8 \
+            --calibration "$DIGITS/train-images-idx3-ubyte.gz,limit=500" --calibration-samples 50 \
+            > "$dir/e5-cal.out" 2>&1
+        check c_int8_calibration_option sh -c "grep -q 'calibrated on 50 samples' '$dir/e5-cal/model.c' &&
+            ! cmp -s '$dir/e5-cal/model.c' '$dir/e5-int8/model.c'"
     fi
     for example in e1:e1-digits-784-200-10.ini e2:e2-digits-784-200-100-10.ini \
         e4a:e4-logistic-2-vs-3.ini e4b:e4-softmax-regression.ini; do

@@ -5,6 +5,7 @@
 #include "io/config_file.h"
 #include "io/folders.h"
 #include "train/train_config.h"
+#include "util/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +41,9 @@ static const char usage[] =
 static const char *training_source(const mlp_model *model, mlp_ini **ini, mlp_error *err) {
     const char *config = mlp_model_metadata(model, "config");
     if (!config) {
-        snprintf(err->message, sizeof err->message,
+        mlp_fail(err, MLP_ERR_ARGUMENT,
                  "the model holds no training config to take calibration samples from; name "
                  "them with --calibration DATA");
-        err->status = MLP_ERR_ARGUMENT;
         return NULL;
     }
     const char *source = NULL;
