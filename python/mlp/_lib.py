@@ -90,6 +90,14 @@ class EpochResult(Structure):
 
 STOP_REASONS = {0: "max_epochs", 1: "early_stop", 2: "diverged", 3: "interrupted"}
 
+class CExportSpec(Structure):
+    """mlp_c_export_spec."""
+    _fields_ = [("name", c_char_p), ("precision", c_int), ("calibration", c_void_p),
+                ("calibration_samples", c_size_t)]
+
+
+EXPORT_FLOAT, EXPORT_INT8 = 0, 1
+
 _P = c_void_p
 _E = POINTER(Error)
 _S = c_int  # mlp_status
@@ -131,6 +139,8 @@ _DECLARATIONS = {
     "mlp_model_metadata": (c_char_p, [_P, c_char_p]),
     "mlp_model_set_metadata": (_S, [_P, c_char_p, c_char_p, _E]),
     "mlp_model_predict": (_S, [_P, _P, POINTER(ctypes.c_int32), POINTER(c_float), _E]),
+    "mlp_model_export_onnx": (_S, [_P, c_char_p, _E]),
+    "mlp_model_export_c": (_S, [_P, c_char_p, POINTER(CExportSpec), _E]),
     "mlp_model_transform": (_P, [_P]),
     "mlp_net_num_params": (c_size_t, [_P]),
     "mlp_net_params": (POINTER(c_float), [_P]),

@@ -78,6 +78,42 @@ class Model:
         """Writes a .safetensors model file the command loads."""
         self._core.save(path)
 
+    def export(self, path, format="onnx", *, name="model", quantize=None, calibration=None,
+               calibration_samples=2000):
+        """Writes the model for use without mlp, as `mlp export` does (docs/deploy.md).
+
+        format="onnx": one ONNX file at path (input raw values, outputs probabilities and
+        label). format="c": path is a folder (created if missing) that gets NAME.h and NAME.c
+        (C99, libm only); quantize="int8" quantizes them, with activation scales calibrated on
+        `calibration` (raw samples: an array [n, features] or a data source string), of which
+        `calibration_samples` evenly spaced ones are used (0: all)."""
+        path = os.fspath(path)
+        if format == "onnx":
+            if quantize is not None or calibration is not None:
+                raise ValueError("quantize and calibration are for format='c'")
+            _lib.call(lib.mlp_model_export_onnx, self._core.handle, os.fsencode(path))
+            return
+        if format != "c":
+            raise ValueError(f"format={format!r}: expected 'onnx' or 'c'")
+        if quantize not in (None, "int8"):
+            raise ValueError(f"quantize={quantize!r}: only 'int8' is supported")
+        if quantize and calibration is None:
+            raise ValueError("quantize='int8' needs calibration samples (an array or a data "
+                             "source string)")
+        data = None
+        if isinstance(calibration, (str, os.PathLike)):
+            data = _Holder(ctypes.c_void_p())
+            _lib.call(lib.mlp_dataset_load, ctypes.byref(data.handle), os.fsencode(calibration))
+        elif calibration is not None:
+            data = _core.Dataset(_prepare(calibration))
+        spec = _lib.CExportSpec(name.encode("utf-8"),
+                                _lib.EXPORT_INT8 if quantize else _lib.EXPORT_FLOAT,
+                                data.handle if data is not None else None,
+                                int(calibration_samples))
+        os.makedirs(path, exist_ok=True)
+        _lib.call(lib.mlp_model_export_c, self._core.handle, os.fsencode(path),
+                  ctypes.byref(spec))
+
 
 def load(path):
     """Loads a model file (.safetensors, model or checkpoint) or a run folder (its
