@@ -3,7 +3,7 @@
 #define MLP_TEST_REPORT_CHECK_H
 
 #include "harness.h"
-#include "report/image_png.h"
+#include "support/image_png.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
-/* Reading PNG files back as 8-bit RGB (libpng's simplified API), to check pictures. */
-#ifndef MLP_REPORT_IMAGE_PNG_H
-#define MLP_REPORT_IMAGE_PNG_H
+/* Reading PNG files back as 8-bit RGB (libpng's simplified API), for the picture tests only: the
+ * library writes PNG through PLplot and never reads one. */
+#ifndef MLP_TEST_IMAGE_PNG_H
+#define MLP_TEST_IMAGE_PNG_H
 
 #include "mlp.h"
 

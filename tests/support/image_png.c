@@ -1,4 +1,4 @@
-#include "report/image_png.h"
+#include "support/image_png.h"
 
 #include "util/error.h"
 
