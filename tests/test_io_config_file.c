@@ -201,6 +201,55 @@ static void test_overrides_and_later_files_replace_values(void) {
     mlp_ini_free(ini);
 }
 
+/* Values config.ini could not hold as given are refused where they are given, naming the
+ * file:line (or --set) and the key: a ';' that the written " = " would turn into a comment, a line
+ * break, a line the writer would make longer than a config line may be. Values it can hold, bytes
+ * beyond ASCII included, are written back unchanged. */
+static void test_values_the_writer_cannot_hold_are_refused(void) {
+    mlp_ini *ini = fresh();
+    CHECK(ini);
+    mlp_error err;
+    /* The fuzz finding: "train =;ogz" read as ";ogz", written "train = ;ogz", read back empty. */
+    CHECK(mlp_ini_load_text(ini, "seed = 3\n[data]\ntrain =;ogz\n", "f.ini", &err) ==
+          MLP_ERR_ARGUMENT);
+    CHECK_MSG(strstr(err.message, "f.ini:3: data.train = ';ogz': a value cannot hold ';'"), "%s",
+              err.message);
+    CHECK(mlp_ini_set(ini, "data.labels=;x", &err) == MLP_ERR_ARGUMENT);
+    CHECK_MSG(strstr(err.message, "--set data.labels=;x: data.labels = ';x'"), "%s", err.message);
+    CHECK(mlp_ini_set(ini, "data.labels=a,\tb;c", &err) == MLP_OK); /* ';' after a letter */
+    CHECK(mlp_ini_set(ini, "data.labels=a,\t;c", &err) == MLP_ERR_ARGUMENT);
+    CHECK(mlp_ini_set(ini, "data.train=a\rb", &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "line break"));
+    /* "train" + " = " + 190 characters is 198 > 197, although "train=" + 190 fits one line. */
+    char text[256], value[191];
+    memset(value, 'a', 190);
+    value[190] = '\0';
+    snprintf(text, sizeof text, "[data]\ntrain=%s\n", value);
+    CHECK(mlp_ini_load_text(ini, text, "long.ini", &err) == MLP_ERR_ARGUMENT);
+    CHECK_MSG(strstr(err.message, "long.ini:2: data.train = ") &&
+                  strstr(err.message, "a line of 198 characters, more than the 197"),
+              "%s", err.message);
+    char set[256];
+    snprintf(set, sizeof set, "data.train=%s", value);
+    CHECK(mlp_ini_set(ini, set, &err) == MLP_ERR_ARGUMENT);
+    value[189] = '\0';
+    snprintf(set, sizeof set, "data.train=%s", value);
+    CHECK(mlp_ini_set(ini, set, &err) == MLP_OK);
+    /* Non-ASCII bytes round-trip. */
+    CHECK(mlp_ini_load_text(ini, "[data]\nlabels = x, y ,\xc0\xb7\xb7y ,\xc3\xa9t\xc3\xa9\n",
+                            "u.ini", &err) == MLP_OK);
+    char *written = mlp_ini_to_text(ini, &err);
+    CHECK(written && strstr(written, "labels = x, y ,\xc0\xb7\xb7y ,\xc3\xa9t\xc3\xa9\n"));
+    mlp_ini *again = fresh();
+    CHECK(again && mlp_ini_load_text(again, written, "config.ini", &err) == MLP_OK);
+    char *rewritten = mlp_ini_to_text(again, &err);
+    CHECK(rewritten && written && strcmp(written, rewritten) == 0);
+    free(written);
+    free(rewritten);
+    mlp_ini_free(again);
+    mlp_ini_free(ini);
+}
+
 /* The effective config written as text loads back into the same values. */
 static void test_written_text_reproduces_the_config(void) {
     mlp_ini *ini = fresh();
@@ -275,6 +324,14 @@ static void test_bad_schemas_are_refused(void) {
     CHECK(mlp_ini_new(&ini, &(mlp_ini_schema){no_choices, 1}, &err) == MLP_ERR_ARGUMENT);
     const mlp_ini_key dotted[] = {{"a", "n.m", MLP_INI_INT, "1", "h", NULL}};
     CHECK(mlp_ini_new(&ini, &(mlp_ini_schema){dotted, 1}, &err) == MLP_ERR_ARGUMENT);
+    /* config.ini writes the help as a comment line and the default as "key = value": both must
+     * read back. */
+    const mlp_ini_key comment_default[] = {{"a", "s", MLP_INI_STRING, ";x", "h", NULL}};
+    CHECK(mlp_ini_new(&ini, &(mlp_ini_schema){comment_default, 1}, &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "default of 'a.s'"));
+    const mlp_ini_key two_line_help[] = {{"a", "n", MLP_INI_INT, "1", "h\ni", NULL}};
+    CHECK(mlp_ini_new(&ini, &(mlp_ini_schema){two_line_help, 1}, &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "help of 'a.n'"));
 }
 
 static void test_markdown_lists_every_key(void) {
@@ -319,6 +376,7 @@ int main(void) {
     RUN_TEST(test_malformed_values_name_key_and_type);
     RUN_TEST(test_structure_errors);
     RUN_TEST(test_overrides_and_later_files_replace_values);
+    RUN_TEST(test_values_the_writer_cannot_hold_are_refused);
     RUN_TEST(test_written_text_reproduces_the_config);
     RUN_TEST(test_invalid_names_origin_and_value);
     RUN_TEST(test_getters_refuse_wrong_names_and_types);

@@ -152,6 +152,31 @@ static void test_effective_config_round_trip(void) {
     mlp_ini_free(again);
 }
 
+/* Every schema value that loads is one config.ini can write back: a leading ';' (a comment once
+ * written as "key = ;...") and a line too long for the reader are refused naming file:line and
+ * key, and the schema's own defaults and help lines pass the same check. */
+static void test_values_config_ini_cannot_hold(void) {
+    mlp_ini *ini = NULL;
+    mlp_train_config c;
+    mlp_error err;
+    CHECK(load(&ini, &c, "[data]\ntest =;x\n", NULL, &err) == MLP_ERR_ARGUMENT);
+    CHECK_MSG(strstr(err.message, "test.ini:2: data.test = ';x'") &&
+                  strstr(err.message, "starts a comment"),
+              "%s", err.message);
+    mlp_ini_free(ini);
+    ini = NULL;
+    char text[300];
+    snprintf(text, sizeof text, "[data]\ntest=%0191d\n", 7);
+    CHECK(load(&ini, &c, text, NULL, &err) == MLP_ERR_ARGUMENT);
+    CHECK_MSG(strstr(err.message, "test.ini:2: data.test = ") && strstr(err.message, "too long"),
+              "%s", err.message);
+    mlp_ini_free(ini);
+    ini = NULL;
+    CHECK(load(&ini, &c, NULL, "data.class_names=a, ;b", &err) != MLP_OK);
+    CHECK_MSG(strstr(err.message, "--set data.class_names=a, ;b"), "%s", err.message);
+    mlp_ini_free(ini);
+}
+
 static void test_docs_match_schema(void) {
     char *markdown = mlp_ini_schema_markdown(mlp_train_schema(), NULL);
     CHECK(markdown);
@@ -174,6 +199,7 @@ int main(void) {
     RUN_TEST(test_bad_values);
     RUN_TEST(test_misspelt_key_suggests);
     RUN_TEST(test_effective_config_round_trip);
+    RUN_TEST(test_values_config_ini_cannot_hold);
     RUN_TEST(test_docs_match_schema);
     return harness_finish();
 }

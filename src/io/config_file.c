@@ -337,6 +337,37 @@ static bool set_origin(ini_value *v, const char *origin) {
     return true;
 }
 
+/* Whether `value` survives the round trip through mlp_ini_to_text, which writes "key = value" on
+ * one line: libinih ends a value at a line break and at ';' after whitespace (an inline comment,
+ * so also at a leading ';' once " = " precedes it), and this reader refuses lines longer than
+ * MLP_INI_MAX_LINE. Such values are refused where they are given rather than escaped, so the
+ * written config.ini stays plain INI text that reads back through any INI reader unchanged. */
+static bool writable(const mlp_ini_key *k, const char *value, char *why, size_t size) {
+    const char *p = value;
+    while (*p && *p != '\n' && *p != '\r' &&
+           !(*p == ';' && (p == value || isspace((unsigned char)p[-1]))))
+        p++;
+    if (*p == '\n' || *p == '\r') {
+        snprintf(why, size, "a value cannot hold a line break");
+        return false;
+    }
+    if (*p == ';') {
+        snprintf(why, size,
+                 "a value cannot hold ';' at its start or after a space (it starts a comment in "
+                 "INI files)");
+        return false;
+    }
+    size_t line = strlen(k->key) + 3 + strlen(value);
+    if (line > MLP_INI_MAX_LINE) {
+        snprintf(why, size,
+                 "too long: written back as '%s = ...' it makes a line of %zu characters, more "
+                 "than the %d a config line may hold",
+                 k->key, line, MLP_INI_MAX_LINE);
+        return false;
+    }
+    return true;
+}
+
 /* ---- creation ---------------------------------------------------------------------------- */
 
 void mlp_ini_free(mlp_ini *ini) {
@@ -380,7 +411,13 @@ mlp_status mlp_ini_new(mlp_ini **out, const mlp_ini_schema *schema, mlp_error *e
         else if (key->type == MLP_INI_ENUM && (!key->choices || !key->choices[0]))
             status = mlp_fail(err, MLP_ERR_ARGUMENT, "config schema: '%s.%s' has no choices",
                               key->section, key->key);
-        else if (!parse_value(key, key->default_text, &ini->values[i], why, sizeof why))
+        else if (strchr(key->help, '\n') || strlen(key->help) + 2 > MLP_INI_MAX_LINE)
+            status = mlp_fail(err, MLP_ERR_ARGUMENT,
+                              "config schema: help of '%s.%s' is not one line of at most %d "
+                              "characters",
+                              key->section, key->key, MLP_INI_MAX_LINE - 2);
+        else if (!writable(key, key->default_text, why, sizeof why) ||
+                 !parse_value(key, key->default_text, &ini->values[i], why, sizeof why))
             status = mlp_fail(err, MLP_ERR_ARGUMENT, "config schema: default of '%s.%s': %s",
                               key->section, key->key, why);
         else if (!set_origin(&ini->values[i], "default"))
@@ -412,13 +449,9 @@ static mlp_status assign(mlp_ini *ini, const char *section, const char *key, con
                         where, section, section[0] ? "." : "", key, suggestion);
     }
     const mlp_ini_key *k = &ini->schema->keys[i];
-    if (strchr(value, '\n') || strchr(value, '\r') || strstr(value, " ;") || strstr(value, "\t;"))
-        return mlp_fail(err, MLP_ERR_ARGUMENT,
-                        "%s: %s%s%s = '%s': a value cannot hold a line break or ' ;' (which starts "
-                        "a comment in INI files)",
-                        where, k->section, k->section[0] ? "." : "", k->key, value);
     char why[512];
-    if (!parse_value(k, value, &ini->values[i], why, sizeof why))
+    if (!writable(k, value, why, sizeof why) ||
+        !parse_value(k, value, &ini->values[i], why, sizeof why))
         return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: %s%s%s = '%s': %s", where, k->section,
                         k->section[0] ? "." : "", k->key, value, why);
     if (!set_origin(&ini->values[i], origin))

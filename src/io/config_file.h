@@ -13,7 +13,9 @@
  * trimmed; an empty value is an empty list), enum (one of the schema's names). Keys before any
  * [section] belong to section "" and are addressed without a dot. Lines are limited to
  * MLP_INI_MAX_LINE characters; an indented line after a key (an INI continuation line) is
- * refused. Comments start with ';' or '#' at the start of a line, or " ;" inline. */
+ * refused. Comments start with ';' or '#' at the start of a line, or " ;" inline. A value the
+ * written text could not reproduce (';' at its start or after a space, a line break, a
+ * "key = value" line longer than MLP_INI_MAX_LINE) is refused where it is given. */
 #ifndef MLP_IO_CONFIG_FILE_H
 #define MLP_IO_CONFIG_FILE_H
 
