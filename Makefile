@@ -1,4 +1,6 @@
-# mlp: `make` builds libmlp.a and the `mlp` command into build/; `make test` builds and runs every
+# mlp: `make` builds the `mlp` command and the libraries (build/mlp; build/lib: libmlp.a, libmlp.so);
+# `make install PREFIX=/usr/local [DESTDIR=...]` installs them with mlp.h and mlp.pc (pkg-config),
+# `make uninstall` removes them. `make test` builds and runs every
 # test program three times (plainly, under AddressSanitizer + UndefinedBehaviorSanitizer, and
 # without the AVX-512 kernels), the end-to-end scripts once, and ends with the line
 # "N passed, N failed, N skipped". `make deps` installs the missing Debian packages
@@ -64,13 +66,11 @@ LIB_OBJ += $(GEN)/onnx.pb-c.o
 CLI_LIBS := $(LIB_LIBS)
 TEST_LIBS := $(LIB_LIBS) -lpng
 
-.PHONY: all deps lib test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke python bench-python
-all: $(BUILD)/mlp
+.PHONY: all deps lib lib-out install uninstall test tests asan fuzz fuzz-smoke data format clean demo bench bench-smoke python bench-python
+all: $(BUILD)/mlp lib
 
 deps:
 	@./scripts/install-deps.sh
-
-lib: $(BUILD)/libmlp.a $(BUILD)/lib/libmlp.so
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -93,15 +93,65 @@ $(BUILD)/libmlp.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The shared library (the Python package loads it): the library's objects compiled
-# position-independent in their own flavour, $(BUILD)-pic, linked whole.
-$(BUILD)/lib/libmlp.so: FORCE
-	$(MAKE) BUILD=$(BUILD)-pic OPT="$(OPT) -fPIC" $(BUILD)-pic/libmlp.a
-	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ -Wl,--whole-archive $(BUILD)-pic/libmlp.a -Wl,--no-whole-archive \
-	  $(LDFLAGS) $(LIB_LIBS)
+# What `make install` installs of the library is built by `make lib` into $(BUILD)/lib: libmlp.a,
+# libmlp.so.$(VERSION) with its soname link $(SONAME) and the link libmlp.so that `-lmlp` finds.
+# Both come from the library's objects compiled position-independent in their own flavour,
+# $(BUILD)-pic, so the static library also links into a PIE, a non-PIE or another shared library.
+# $(BUILD)/libmlp.a above is the same code for the command, the tests, the fuzz targets and the
+# benchmarks, which also call the library's internal functions.
+# The version is mlp.h's MLP_VERSION; the soname carries its major number.
+VERSION := $(shell sed -n 's/^\#define MLP_VERSION "\(.*\)"$$/\1/p' include/mlp.h)
+SONAME := libmlp.so.$(firstword $(subst ., ,$(VERSION)))
+lib:
+	$(MAKE) BUILD=$(BUILD)-pic OPT="$(OPT) -fPIC" LIB_OUT=$(BUILD)/lib lib-out
 
-FORCE:
+# Run by `lib` in the position-independent flavour only.
+LIB_OUT ?= $(BUILD)/lib
+lib-out: $(LIB_OUT)/libmlp.a $(LIB_OUT)/$(SONAME) $(LIB_OUT)/libmlp.so
+
+$(LIB_OUT)/libmlp.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_OUT)/libmlp.so.$(VERSION): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDFLAGS) $(LIB_LIBS)
+
+$(LIB_OUT)/$(SONAME): $(LIB_OUT)/libmlp.so.$(VERSION)
+	ln -sf libmlp.so.$(VERSION) $@
+$(LIB_OUT)/libmlp.so: $(LIB_OUT)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+# `make install PREFIX=/usr/local` (default; DESTDIR= to stage into another root): the command,
+# the libraries, mlp.h and the pkg-config file mlp.pc, whose Libs.private is LIB_LIBS (what a static
+# link of libmlp needs, MPI's libraries included when built with MPI). `make uninstall` removes
+# exactly those files. As root without DESTDIR, ldconfig then refreshes the loader's cache.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# A folder under PREFIX is written ${prefix}/... in mlp.pc (so pkg-config --define-prefix works).
+under_prefix = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+INSTALLED := $(BINDIR)/mlp $(LIBDIR)/libmlp.a $(LIBDIR)/libmlp.so.$(VERSION) $(LIBDIR)/$(SONAME) \
+  $(LIBDIR)/libmlp.so $(INCLUDEDIR)/mlp.h $(PKGCONFIGDIR)/mlp.pc
+install: $(BUILD)/mlp lib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(BUILD)/mlp $(DESTDIR)$(BINDIR)/mlp
+	install -m 644 $(BUILD)/lib/libmlp.a $(DESTDIR)$(LIBDIR)/libmlp.a
+	install -m 755 $(BUILD)/lib/libmlp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmlp.so.$(VERSION)
+	ln -sf libmlp.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmlp.so
+	install -m 644 include/mlp.h $(DESTDIR)$(INCLUDEDIR)/mlp.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(call under_prefix,$(LIBDIR))' \
+	  'includedir=$(call under_prefix,$(INCLUDEDIR))' '' \
+	  'Name: mlp' 'Description: multilayer perceptrons for classification (libmlp)' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lmlp' \
+	  'Libs.private: $(strip $(LIB_LIBS))' > $(DESTDIR)$(PKGCONFIGDIR)/mlp.pc
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 $(BUILD)/mlp: $(CLI_OBJ) $(BUILD)/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CLI_LIBS)

@@ -20,7 +20,7 @@ trap 'rm -rf "$dir"' EXIT
 for name in f q; do cc -std=c99 -O2 -c "$dir/$name.c" -o "$dir/$name.o"; done
 mpi_libs=$(mpicc --showme:link 2> /dev/null || true)
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -I"$root/include" -I"$dir" "$root/bench/deploy_latency.c" \
-    "$dir/f.o" "$dir/q.o" "$build/libmlp.a" -lopenblas -lmatio -lz -lcjson -linih -lplplot -lpng \
+    "$dir/f.o" "$dir/q.o" "$build/libmlp.a" -lopenblas -lmatio -lz -lcjson -linih -lplplot \
     -lprotobuf-c -lm -lpthread $mpi_libs -o "$dir/deploy_latency"
 
 echo "cc: $(cc --version | head -n 1); CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"

@@ -5,7 +5,7 @@ set -eu
 packages="build-essential clang libclang-rt-14-dev libopenblas-dev zlib1g-dev libmatio-dev
 libinih-dev libcjson-dev libplplot-dev plplot-driver-cairo libpng-dev openmpi-bin libopenmpi-dev
 dataset-fashion-mnist python3-dev python3-venv python3-pip python3-setuptools python3-numpy
-python3-sklearn python3-pandas python3-pytest libprotobuf-c-dev protobuf-c-compiler python3-onnx"
+python3-sklearn python3-pandas python3-pytest libprotobuf-c-dev protobuf-c-compiler python3-onnx pkg-config"
 if [ "${MLP_BENCH_DEPS:-0}" = 1 ]; then packages="$packages python3-torch python3-numpy"; fi
 missing=""
 for p in $packages; do
