@@ -9,6 +9,7 @@ import gzip
 import resource
 import statistics
 import struct
+import time
 
 import numpy as np
 
@@ -28,8 +29,15 @@ def parse_options(description):
     parser.add_argument("--infer-batch", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=1, help="intra-op threads (PyTorch)")
     parser.add_argument("--data", default=DATA_DIR)
+    parser.add_argument(
+        "--standalone",
+        action="store_true",
+        help="only the stand-alone cross-check: a plain loop of training steps (standalone())",
+    )
     options = parser.parse_args()
     options.hidden = [int(w) for w in options.hidden.split(",") if w]
+    if options.standalone:  # the loop reads 10,000 samples at most (standalone())
+        options.limit = min(options.limit or 12_000, 12_000)
     return options
 
 
@@ -68,6 +76,31 @@ def blas_description():
         blas.openblas_get_config().decode(),
         blas.openblas_get_corename().decode(),
         blas.openblas_get_num_threads(),
+    )
+
+
+def standalone(side, options, widths, step, x, y, extra=""):
+    """The stand-alone cross-check of a side's figure: step(index) on consecutive batches of the
+    data in the data's order, no epochs, no shuffling, three rounds of 10,000 samples (at least 10
+    steps) after one untimed round; prints a RESULT line side=SIDE-standalone with the best round's
+    samples/s. bench/run.sh runs it as its own process with a bare environment."""
+    steps = max(10, -(-10_000 // options.batch))
+    rates = []
+    for round in range(4):
+        start = time.perf_counter()
+        done = 0
+        for s in range(steps):
+            first = (s * options.batch) % max(1, len(x) - options.batch)
+            index = np.arange(first, first + options.batch)
+            step(index)
+            done += options.batch
+        if round:
+            rates.append(done / (time.perf_counter() - start))
+    print(
+        f"RESULT side={side}-standalone net={widths} batch={options.batch} steps={steps} "
+        f"samples_per_s={max(rates):.1f} peak_rss_mib={peak_rss_mib():.1f} {extra}"
+        f'blas="{blas_description()}"',
+        flush=True,
     )
 
 

@@ -52,16 +52,19 @@ def gradients(params, activations, labels):
     return grads
 
 
+def train_step(params, velocity, x, y, index, options):
+    lr, mu = np.float32(options.lr), np.float32(options.momentum)
+    grads = gradients(params, forward(params, x[index]), y[index])
+    for p, v, g in zip(params, velocity, grads):
+        v *= mu
+        v += g
+        p -= lr * (g + mu * v)
+
+
 def train_epoch(params, velocity, x, y, options, rng):
     order = rng.permutation(len(x))
-    lr, mu = np.float32(options.lr), np.float32(options.momentum)
     for start in range(0, len(x), options.batch):
-        index = order[start : start + options.batch]
-        grads = gradients(params, forward(params, x[index]), y[index])
-        for p, v, g in zip(params, velocity, grads):
-            v *= mu
-            v += g
-            p -= lr * (g + mu * v)
+        train_step(params, velocity, x, y, order[start : start + options.batch], options)
 
 
 def main():
@@ -71,6 +74,16 @@ def main():
     rng = np.random.default_rng(options.seed)
     params = init_params(widths, rng)
     velocity = [np.zeros_like(p) for p in params]
+    if options.standalone:
+        bench_common.standalone(
+            "numpy",
+            options,
+            bench_common.widths_text(widths[0], options.hidden, 10),
+            lambda index: train_step(params, velocity, x, y, index, options),
+            x,
+            y,
+        )
+        return
     seconds = []
     for epoch in range(options.warmup + options.epochs):
         start = time.perf_counter()

@@ -2,16 +2,23 @@
 nn.Linear + ReLU, F.cross_entropy (softmax fused with cross-entropy), torch.optim.SGD with
 Nesterov momentum, a fresh permutation each epoch, batches gathered by index from float32 tensors
 in memory. --threads sets torch.set_num_threads (intra-op threads); OpenBLAS, which torch calls
-for the matrix products here, takes its own thread count from OPENBLAS_NUM_THREADS. Prints a
-RESULT line (bench/bench_common.py)."""
+for the matrix products here, takes its own thread count from OPENBLAS_NUM_THREADS. torch's OpenMP
+pool is sized when torch is imported: OMP_NUM_THREADS is set to --threads before the import, as
+the PyTorch documentation advises for a one-thread run (without it, the pool starts at the core
+count and the one-thread side runs several times slower here). Prints a RESULT line
+(bench/bench_common.py)."""
 
+import os
 import statistics
 import time
 
-import torch
-import torch.nn.functional as F
-
 import bench_common
+
+options = bench_common.parse_options(__doc__)
+os.environ["OMP_NUM_THREADS"] = str(options.threads)
+
+import torch  # noqa: E402 (after OMP_NUM_THREADS, on purpose)
+import torch.nn.functional as F  # noqa: E402
 
 
 def build_model(widths):
@@ -23,17 +30,19 @@ def build_model(widths):
     return torch.nn.Sequential(*layers)
 
 
+def train_step(model, optimizer, x, y, index):
+    optimizer.zero_grad(set_to_none=True)
+    F.cross_entropy(model(x[index]), y[index]).backward()
+    optimizer.step()
+
+
 def train_epoch(model, optimizer, x, y, batch, generator):
     order = torch.randperm(len(x), generator=generator)
     for start in range(0, len(x), batch):
-        index = order[start : start + batch]
-        optimizer.zero_grad(set_to_none=True)
-        F.cross_entropy(model(x[index]), y[index]).backward()
-        optimizer.step()
+        train_step(model, optimizer, x, y, order[start : start + batch])
 
 
 def main():
-    options = bench_common.parse_options(__doc__)
     torch.set_num_threads(options.threads)
     torch.manual_seed(options.seed)
     x_np, y_np = bench_common.load_fashion_mnist(options)
@@ -43,6 +52,17 @@ def main():
     optimizer = torch.optim.SGD(
         model.parameters(), lr=options.lr, momentum=options.momentum, nesterov=True
     )
+    if options.standalone:
+        bench_common.standalone(
+            f"torch-t{options.threads}",
+            options,
+            bench_common.widths_text(widths[0], options.hidden, 10),
+            lambda index: train_step(model, optimizer, x, y, torch.from_numpy(index)),
+            x,
+            y,
+            f"intra_op_threads={torch.get_num_threads()} ",
+        )
+        return
     generator = torch.Generator().manual_seed(options.seed)
     seconds = []
     for epoch in range(options.warmup + options.epochs):
