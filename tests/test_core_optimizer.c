@@ -1,6 +1,7 @@
 /* Optimizer rules on tiny arrays against values worked by hand, their state API and bad
  * hyper-parameters; penalties, gradient clipping and the weight mask. (Agreement with torch over
  * whole training steps is in test_core_torch_reference.c.) */
+#include "core/optimizer_avx512.h"
 #include "harness.h"
 #include "mlp.h"
 
@@ -167,6 +168,88 @@ static void test_penalty_and_weight_mask(void) {
     mlp_net_free(net);
 }
 
+/* optimizer_avx512.h's loops against the scalar loops of optimizer.c (written out again here),
+ * bit for bit: 37 parameters (two full vectors and a masked tail), values over many scales, two
+ * steps (the second with non-zero state), with and without the folded L2 penalty. */
+static void scalar_adam(float *p, float *g, float *m, float *v, const uint8_t *mask, size_t n,
+                        const adam_coefficients *c, float l2) {
+    for (size_t i = 0; i < n; i++)
+        g[i] += l2 * p[i];
+    if (c->adamw)
+        for (size_t i = 0; i < n; i++)
+            if (!mask || mask[i]) p[i] *= c->decay;
+    for (size_t i = 0; i < n; i++) {
+        m[i] = m[i] * c->b1 + c->c1 * g[i];
+        v[i] = v[i] * c->b2 + c->c2 * (g[i] * g[i]);
+        float denom = sqrtf(v[i]) / c->bc2_sqrt + c->eps;
+        p[i] += -c->step_size * (m[i] / denom);
+    }
+}
+
+static void scalar_sgd(float *p, float *g, float *b, size_t n, float lr, float mu, float keep,
+                       bool first, bool nesterov, float l2) {
+    for (size_t i = 0; i < n; i++)
+        g[i] += l2 * p[i];
+    for (size_t i = 0; i < n; i++) {
+        float d = g[i];
+        if (b) {
+            b[i] = first ? g[i] : b[i] * mu + keep * g[i];
+            d = nesterov ? g[i] + mu * b[i] : b[i];
+        }
+        p[i] -= lr * d;
+    }
+}
+
+#define VEC_N 37
+
+static void fill(float *x, unsigned seed) {
+    for (size_t i = 0; i < VEC_N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        x[i] = ((float)(seed >> 8 & 0xffff) / 32768.0f - 1.0f) * powf(10.0f, (float)(i % 7) - 3);
+    }
+}
+
+static void test_avx512_updates_equal_scalar(void) {
+    if (!optimizer_avx512_supported()) SKIP("no AVX-512 on this CPU (or a PORTABLE build)");
+    uint8_t mask[VEC_N];
+    for (size_t i = 0; i < VEC_N; i++)
+        mask[i] = i % 3 != 0;
+    for (int variant = 0; variant < 6; variant++) {
+        for (int penalised = 0; penalised < 2; penalised++) {
+            float l2 = penalised ? 3e-3f : 0.0f;
+            float p[2][VEC_N], g[2][VEC_N], s0[2][VEC_N], s1[2][VEC_N];
+            for (int k = 0; k < 2; k++) {
+                fill(p[k], 1), fill(s0[k], 3), fill(s1[k], 4);
+                for (size_t i = 0; i < VEC_N; i++)
+                    s1[k][i] = fabsf(s1[k][i]); /* Adam's v is >= 0 */
+            }
+            for (int step = 0; step < 2; step++) {
+                for (int k = 0; k < 2; k++)
+                    fill(g[k], 10 + (unsigned)step);
+                if (variant < 3) { /* Adam, AdamW masked, AdamW everywhere */
+                    adam_coefficients c = {0.9f,  0.1f,         0.999f,      0.001f, 0.03f,
+                                           1e-8f, 0.01f / 0.9f, variant > 0, 0.9999f};
+                    const uint8_t *dm = variant == 1 ? mask : NULL;
+                    adam_update_avx512(p[0], g[0], s0[0], s1[0], dm, VEC_N, &c, penalised, l2);
+                    scalar_adam(p[1], g[1], s0[1], s1[1], dm, VEC_N, &c, l2);
+                } else { /* SGD plain, heavy ball with dampening, Nesterov */
+                    bool momentum = variant > 3, nesterov = variant == 5, first = step == 0;
+                    float keep = variant == 4 ? 0.75f : 1.0f;
+                    sgd_update_avx512(p[0], g[0], momentum ? s0[0] : NULL, VEC_N, 0.05f, 0.9f, keep,
+                                      first, nesterov, penalised, l2);
+                    scalar_sgd(p[1], g[1], momentum ? s0[1] : NULL, VEC_N, 0.05f, 0.9f, keep, first,
+                               nesterov, l2);
+                }
+                CHECK_MSG(memcmp(p[0], p[1], sizeof p[0]) == 0 &&
+                              memcmp(g[0], g[1], sizeof g[0]) == 0 &&
+                              memcmp(s0[0], s0[1], sizeof s0[0]) == 0 &&
+                              memcmp(s1[0], s1[1], sizeof s1[0]) == 0,
+                          "variant %d, penalised %d, step %d", variant, penalised, step);
+            }
+        }
+    }
+}
+
 int main(void) {
     RUN_TEST(test_sgd_momentum_and_nesterov_by_hand);
     RUN_TEST(test_adam_first_step_moves_by_lr);
@@ -175,5 +258,6 @@ int main(void) {
     RUN_TEST(test_bad_optimizer_specs);
     RUN_TEST(test_clip_grad_norm);
     RUN_TEST(test_penalty_and_weight_mask);
+    RUN_TEST(test_avx512_updates_equal_scalar);
     return harness_finish();
 }

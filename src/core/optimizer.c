@@ -13,6 +13,8 @@
  *            mu > 0: b = mu b + g / r, p -= lr b;  else p -= lr g / r */
 #include "core/optimizer.h"
 
+#include "core/optimizer_avx512.h"
+
 #include "util/error.h"
 
 #include <math.h>
@@ -177,16 +179,29 @@ void optimizer_end_step(mlp_optimizer *opt) {
 
 /* Each rule below updates the n entries of p, g and the state buffers from `offset` on. */
 
+/* The L2 penalty's gradient, g += l2 p, as add_penalty_gradient_range without L1. */
+static void add_l2(const float *restrict p, float *restrict g, size_t n, float l2) {
+    if (l2 != 0.0f)
+        for (size_t i = 0; i < n; i++)
+            g[i] += l2 * p[i];
+}
+
 static void sgd_update(mlp_optimizer *opt, const optimizer_plan *plan, float *restrict p,
-                       const float *restrict g, size_t offset, size_t n) {
+                       float *restrict g, size_t offset, size_t n, float l2) {
     float mu = opt->spec.momentum, lr = plan->lr;
-    if (mu == 0.0f) {
+    float *restrict b = mu == 0.0f ? NULL : opt->buffer[0] + offset;
+    float keep = (float)(1.0 - opt->dampening);
+    if (optimizer_avx512_supported()) {
+        sgd_update_avx512(p, g, b, n, lr, mu, keep, plan->first, opt->spec.nesterov, l2 != 0.0f,
+                          l2);
+        return;
+    }
+    add_l2(p, g, n, l2);
+    if (!b) {
         for (size_t i = 0; i < n; i++)
             p[i] -= lr * g[i];
         return;
     }
-    float *restrict b = opt->buffer[0] + offset;
-    float keep = (float)(1.0 - opt->dampening);
     if (plan->first)
         for (size_t i = 0; i < n; i++)
             b[i] = g[i];
@@ -202,16 +217,23 @@ static void sgd_update(mlp_optimizer *opt, const optimizer_plan *plan, float *re
 }
 
 static void adam_update(mlp_optimizer *opt, const optimizer_plan *plan, float *restrict p,
-                        const float *restrict g, const uint8_t *restrict decay_mask, size_t offset,
-                        size_t n) {
+                        float *restrict g, const uint8_t *restrict decay_mask, size_t offset,
+                        size_t n, float l2) {
     const mlp_optimizer_spec *s = &opt->spec;
-    if (s->kind == MLP_OPT_ADAMW)
-        for (size_t i = 0; i < n; i++)
-            if (!decay_mask || decay_mask[i]) p[i] *= plan->decay;
     float b1 = s->beta1, b2 = s->beta2, eps = s->eps, bc2_sqrt = plan->bc2_sqrt;
     float step_size = plan->step_size;
     float c1 = (float)(1.0 - opt->beta1), c2 = (float)(1.0 - opt->beta2);
     float *restrict m = opt->buffer[0] + offset, *restrict v = opt->buffer[1] + offset;
+    if (optimizer_avx512_supported()) {
+        adam_coefficients c = {
+            b1, c1, b2, c2, bc2_sqrt, eps, step_size, s->kind == MLP_OPT_ADAMW, plan->decay};
+        adam_update_avx512(p, g, m, v, decay_mask, n, &c, l2 != 0.0f, l2);
+        return;
+    }
+    add_l2(p, g, n, l2);
+    if (s->kind == MLP_OPT_ADAMW)
+        for (size_t i = 0; i < n; i++)
+            if (!decay_mask || decay_mask[i]) p[i] *= plan->decay;
     for (size_t i = 0; i < n; i++) {
         m[i] = m[i] * b1 + c1 * g[i];
         v[i] = v[i] * b2 + c2 * (g[i] * g[i]);
@@ -221,7 +243,8 @@ static void adam_update(mlp_optimizer *opt, const optimizer_plan *plan, float *r
 }
 
 static void rmsprop_update(mlp_optimizer *opt, const optimizer_plan *plan, float *restrict p,
-                           const float *restrict g, size_t offset, size_t n) {
+                           float *restrict g, size_t offset, size_t n, float l2) {
+    add_l2(p, g, n, l2);
     const mlp_optimizer_spec *s = &opt->spec;
     float alpha = s->alpha, c = (float)(1.0 - opt->alpha), eps = s->eps, mu = s->momentum;
     float lr = plan->lr;
@@ -246,21 +269,20 @@ static void rmsprop_update(mlp_optimizer *opt, const optimizer_plan *plan, float
     }
 }
 
-void optimizer_update(mlp_optimizer *opt, const optimizer_plan *plan, float *params,
-                      const float *grads, const uint8_t *decay_mask, size_t begin, size_t end) {
-    float *p = params + begin;
-    const float *g = grads + begin;
+void optimizer_update(mlp_optimizer *opt, const optimizer_plan *plan, float *params, float *grads,
+                      const uint8_t *decay_mask, float l2, size_t begin, size_t end) {
+    float *p = params + begin, *g = grads + begin;
     size_t n = end - begin;
     switch (opt->spec.kind) {
     case MLP_OPT_SGD:
-        sgd_update(opt, plan, p, g, begin, n);
+        sgd_update(opt, plan, p, g, begin, n, l2);
         break;
     case MLP_OPT_ADAM:
     case MLP_OPT_ADAMW:
-        adam_update(opt, plan, p, g, decay_mask ? decay_mask + begin : NULL, begin, n);
+        adam_update(opt, plan, p, g, decay_mask ? decay_mask + begin : NULL, begin, n, l2);
         break;
     case MLP_OPT_RMSPROP:
-        rmsprop_update(opt, plan, p, g, begin, n);
+        rmsprop_update(opt, plan, p, g, begin, n, l2);
         break;
     }
 }
@@ -270,6 +292,7 @@ void mlp_optimizer_step(mlp_optimizer *opt, float *params, const float *grads,
     if (!opt || !params || !grads) return;
     optimizer_plan plan;
     optimizer_begin_step(opt, lr, &plan);
-    optimizer_update(opt, &plan, params, grads, decay_mask, 0, opt->num_params);
+    /* l2 = 0: grads are only read */
+    optimizer_update(opt, &plan, params, (float *)grads, decay_mask, 0.0f, 0, opt->num_params);
     optimizer_end_step(opt);
 }

@@ -19,9 +19,13 @@ typedef struct {
 
 void optimizer_begin_step(const mlp_optimizer *opt, float lr, optimizer_plan *plan);
 /* Updates params[begin, end) from grads[begin, end) and the matching state; decay_mask (may be
- * NULL) is indexed like params. Ranges of one step must not overlap. */
-void optimizer_update(mlp_optimizer *opt, const optimizer_plan *plan, float *params,
-                      const float *grads, const uint8_t *decay_mask, size_t begin, size_t end);
+ * NULL) is indexed like params. Ranges of one step must not overlap. With l2 non-zero, first adds
+ * the L2 penalty's gradient to the range's grads, grads[i] += l2 params[i] (what
+ * add_penalty_gradient_range gives without L1), in the same pass; with l2 = 0 grads are only read.
+ * On a CPU with AVX-512 the Adam/AdamW and SGD rules run as optimizer_avx512.h's loops, which give
+ * the scalar loops' values bit for bit. */
+void optimizer_update(mlp_optimizer *opt, const optimizer_plan *plan, float *params, float *grads,
+                      const uint8_t *decay_mask, float l2, size_t begin, size_t end);
 /* Counts the step (Adam's t, SGD's first step). */
 void optimizer_end_step(mlp_optimizer *opt);
 

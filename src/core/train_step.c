@@ -18,11 +18,17 @@ typedef struct {
     const uint8_t *decay_mask;
 } step_context;
 
-/* Adds the penalty's gradient (when `penalised`) and updates params[begin, end). */
+/* Adds the penalty's gradient (when `penalised`) and updates params[begin, end). An L2-only
+ * penalty is added by the update's own pass over the range (optimizer_update's l2). */
 static void update_range(const step_context *s, size_t begin, size_t end, bool penalised) {
-    if (penalised && s->reg)
-        add_penalty_gradient_range_f32(s->net->params, s->net->grads, begin, end, s->reg);
-    optimizer_update(s->opt, s->plan, s->net->params, s->net->grads, s->decay_mask, begin, end);
+    float l2 = 0.0f;
+    if (penalised && s->reg) {
+        if (s->reg->l1 != 0.0f)
+            add_penalty_gradient_range_f32(s->net->params, s->net->grads, begin, end, s->reg);
+        else
+            l2 = s->reg->l2;
+    }
+    optimizer_update(s->opt, s->plan, s->net->params, s->net->grads, s->decay_mask, l2, begin, end);
 }
 
 /* net_update_hook: weight rows [begin, end) of `layer` and the same units' biases. */
