@@ -175,6 +175,139 @@ static void test_mat_bad_headers_refused_before_matio(void) {
     CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, "byte 128", "past the end of the file");
 }
 
+/* The fuzz finding of issue 11 (386 bytes): test_x, a cell array of 0xf7000002 x 1, made
+ * Mat_VarReadInfo calloc 33 GB (a pointer per cell) while looking for train_y. */
+static const char oom_cell_b64[] =
+    "TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhdGZvcm06IHg4Nl82NC1wYy1saW51eC1nbnUsIENyZWF0ZWQgYnk6IGxpYm1h"
+    "dGlvIHYxLjUuMjMgb24gTW9uIE5vdiAyMyAwOTo1MDowNyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAQAAAAAYA"
+    "AAAIAAAACQAAAAAAAAAFAAAACAAAAAMAAAACAAAAAQAAAAcAAAB0cmFpbl94AAIAAAAGAAAAAQIDBAUGAAAOAAAAUAAA"
+    "AAYAAAAIAAAADAAAAAAAAAAFAAAACAAAAAMAAAABAAAAAQAAAAcAAAB0cmFpbl95AAkAAAAYAAAAAAAAAAAA8D8AAAAA"
+    "AAAAWAAAAAIAAPA/DgAAAFgAAAAGAAAACAAAAAEAAAAAAAAABQAAAAgAAAACAAD3AQAAAAEAAAAGAAAAdGVzdF94AAAJ"
+    "AAAAIFhrD0L8fwAAAAAAAAAAAAAA4D8AAAAAAADwPwAAAAAAAABABT8=";
+
+static size_t base64_decode(const char *in, unsigned char *out) {
+    size_t n = 0;
+    uint32_t bits = 0;
+    int have = 0;
+    for (; *in && *in != '='; in++) {
+        const char *digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        bits = bits << 6 | (uint32_t)(strchr(digits, *in) - digits);
+        if ((have += 6) >= 8) out[n++] = (unsigned char)(bits >> (have -= 8));
+    }
+    return n;
+}
+
+/* Replaces the first occurrence of `find` (n bytes) after `from` in the file's bytes. */
+static void patch(unsigned char *bytes, size_t size, size_t from, const void *find,
+                  const void *replace, size_t n) {
+    for (size_t i = from; i + n <= size; i++)
+        if (memcmp(bytes + i, find, n) == 0) {
+            memcpy(bytes + i, replace, n);
+            return;
+        }
+    CHECK_MSG(0, "pattern not found");
+}
+
+static unsigned char *read_all(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    unsigned char *bytes = malloc(1 << 16);
+    *size = bytes ? fread(bytes, 1, 1 << 16, f) : 0;
+    fclose(f);
+    return bytes;
+}
+
+/* train_x and train_y as write_letters, then a cell `c` {1x1: a cell {3x1 of 1x1 doubles}} and a
+ * struct `s` 1x2 with fields a, b (1x1 doubles). */
+static void write_containers(const char *path) {
+    mat_t *mat = Mat_CreateVer(path, NULL, MAT_FT_MAT5);
+    CHECK(mat);
+    size_t one[2] = {1, 1}, three[2] = {3, 1}, two[2] = {1, 2};
+    double value = 1;
+    matvar_t *inner_cells[3];
+    for (int k = 0; k < 3; k++)
+        inner_cells[k] = Mat_VarCreate(NULL, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, one, &value, 0);
+    matvar_t *inner = Mat_VarCreate(NULL, MAT_C_CELL, MAT_T_CELL, 2, three, inner_cells, 0);
+    matvar_t *outer_cells[1] = {inner};
+    matvar_t *outer = Mat_VarCreate("c", MAT_C_CELL, MAT_T_CELL, 2, one, outer_cells, 0);
+    CHECK(outer && Mat_VarWrite(mat, outer, MAT_COMPRESSION_NONE) == 0);
+    const char *fields[2] = {"a", "b"};
+    matvar_t *st = Mat_VarCreateStruct("s", 2, two, fields, 2);
+    for (size_t e = 0; e < 2; e++)
+        for (int k = 0; k < 2; k++)
+            Mat_VarSetStructFieldByName(
+                st, fields[k], e,
+                Mat_VarCreate(NULL, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, one, &value, 0));
+    CHECK(st && Mat_VarWrite(mat, st, MAT_COMPRESSION_NONE) == 0);
+    uint8_t x[N * D] = {0};
+    double y[N] = {1, 2, 3, 1, 2};
+    put(mat, "train_x", MAT_C_UINT8, MAT_T_UINT8, N, D, x, 0);
+    put(mat, "train_y", MAT_C_DOUBLE, MAT_T_DOUBLE, N, 1, y, 0);
+    /* Mat_VarCreate borrows data: the double cells point at `value` on the stack. */
+    Mat_VarFree(outer);
+    Mat_VarFree(st);
+    Mat_Close(mat);
+}
+
+/* A container's dimensions promise a pointer per cell (or per field of each element), which
+ * libmatio allocates before reading them: more cells than the bytes that follow can hold is
+ * refused before libmatio sees the file, at any depth and inside compressed variables. */
+static void test_mat_containers_cannot_promise_more_than_the_file_holds(void) {
+    const char *path = scratch_path("cells.mat");
+    unsigned char bytes[512];
+    size_t size = base64_decode(oom_cell_b64, bytes);
+    CHECK(size == 386);
+    write_file(path, bytes, size, 0);
+    char source[600];
+    snprintf(source, sizeof source, "%s,format=mat,x=test_x", path);
+    CHECK_LOAD_FAILS(source, MLP_ERR_FORMAT, path, "byte 288",
+                     "promises 4143972354 cells or fields in 40 bytes");
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, "byte 288", "promises");
+
+    /* Well-formed containers load; the variables after them too. */
+    write_containers(path);
+    mlp_dataset *d = load_ok(path);
+    CHECK(d && mlp_dataset_count(d) == N && mlp_dataset_features(d) == D);
+    mlp_dataset_free(d);
+
+    size_t n;
+    unsigned char *file = read_all(path, &n);
+    CHECK(file && n > 200);
+    /* The inner cell's dimensions tag (miINT32, 8 bytes: 3, 1) made 3 << 28. */
+    const unsigned char dims31[16] = {5, 0, 0, 0, 8, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0};
+    unsigned char huge[16];
+    memcpy(huge, dims31, 16);
+    huge[11] = 0x30;
+    unsigned char *nested = malloc(n);
+    memcpy(nested, file, n);
+    patch(nested, n, 128, dims31, huge, 16);
+    write_file(path, nested, n, 0);
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, "byte 128", "promises 805306371 cells");
+    /* The same variable inside an miCOMPRESSED element. */
+    uint32_t first = 8 + ((uint32_t)nested[132] | (uint32_t)nested[133] << 8 |
+                          (uint32_t)nested[134] << 16 | (uint32_t)nested[135] << 24);
+    uLongf packed_size = compressBound(first);
+    unsigned char *packed = malloc(128 + 8 + packed_size);
+    memcpy(packed, nested, 128);
+    CHECK(compress2(packed + 136, &packed_size, nested + 128, first, 6) == Z_OK);
+    uint32_t tag_words[2] = {15, (uint32_t)packed_size};
+    memcpy(packed + 128, tag_words, 8); /* little-endian host, as the file's "IM" says */
+    write_file(path, packed, 136 + packed_size, 0);
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, "byte 128", "promises 805306371 cells");
+    free(packed);
+    free(nested);
+
+    /* A struct 1 x 2 of two fields made 1 x 2^30: 2^31 fields in a few hundred bytes. */
+    const unsigned char dims12[16] = {5, 0, 0, 0, 8, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0};
+    memcpy(huge, dims12, 16);
+    huge[12] = 0;
+    huge[15] = 0x40;
+    patch(file, n, 128, dims12, huge, 16);
+    write_file(path, file, n, 0);
+    CHECK_LOAD_FAILS(path, MLP_ERR_FORMAT, "promises 2147483648 cells or fields");
+    free(file);
+}
+
 int main(void) {
     scratch_init("mat");
     RUN_TEST(test_mat_v5_round_trip);
@@ -185,6 +318,7 @@ int main(void) {
     RUN_TEST(test_mat_wrong_shapes_and_values);
     RUN_TEST(test_mat_not_a_mat_file);
     RUN_TEST(test_mat_bad_headers_refused_before_matio);
+    RUN_TEST(test_mat_containers_cannot_promise_more_than_the_file_holds);
     scratch_cleanup();
     return harness_finish();
 }

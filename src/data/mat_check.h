@@ -1,6 +1,7 @@
 /* A structural check of MATLAB v5 files before libmatio reads them: libmatio trusts the sizes
- * in each variable's header (a dimensions tag claiming 128 MB makes it allocate that much), so
- * every top-level variable's header is checked first against the file and sane limits. */
+ * in each variable's header (a dimensions tag claiming 128 MB makes it allocate that much; a cell
+ * array's dimensions, a pointer per cell), so every variable's header, and every cell and field
+ * of cell arrays and structs at any depth, is checked first against the bytes that hold it. */
 #ifndef MLP_DATA_MAT_CHECK_H
 #define MLP_DATA_MAT_CHECK_H
 
