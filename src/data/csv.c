@@ -26,7 +26,7 @@ typedef struct {
 typedef struct {
     data_stream st;
     char *chunk;
-    size_t chunk_length, chunk_position;
+    size_t chunk_size, chunk_length, chunk_position;
     char *line;
     size_t line_length, line_capacity;
     size_t line_number; /* 1-based number of the line in `line` */
@@ -52,7 +52,7 @@ static mlp_status read_line(csv_reader *r, bool *got, mlp_error *err) {
     *got = false;
     for (;;) {
         if (r->chunk_position == r->chunk_length) {
-            MLP_TRY(data_stream_read_some(&r->st, r->chunk, CSV_CHUNK, &r->chunk_length, err));
+            MLP_TRY(data_stream_read_some(&r->st, r->chunk, r->chunk_size, &r->chunk_length, err));
             r->chunk_position = 0;
             if (r->chunk_length == 0) break;
             *got = true;
@@ -392,7 +392,10 @@ mlp_status csv_load(mlp_dataset *d, const data_source *src, mlp_error *err) {
     csv_table t = {.d = d, .label_column = -1};
     MLP_TRY(data_stream_open(&r.st, src->files[0], err));
     mlp_status s = MLP_OK;
-    r.chunk = malloc(CSV_CHUNK);
+    /* A chunk larger than the content is never filled. */
+    uint64_t capacity = data_stream_capacity(&r.st);
+    r.chunk_size = capacity < CSV_CHUNK ? (size_t)capacity : CSV_CHUNK;
+    r.chunk = malloc(r.chunk_size);
     if (!r.chunk) s = mlp_fail(err, MLP_ERR_MEMORY, "out of memory for the CSV reader");
     if (s == MLP_OK) s = read_table(&r, src, &t, err);
     if (s == MLP_OK) s = grow(&t, d->count, err); /* give back the unused reserve */

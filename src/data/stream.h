@@ -1,5 +1,6 @@
-/* A file read front to back, plain or gzip (detected by content, through zlib), that counts the
- * bytes it has delivered so readers can name the byte offset or line of a fault. */
+/* A file read front to back, plain or gzip (detected by its first two bytes; gzip through zlib,
+ * plain files straight from the descriptor, without zlib's buffers and inflate state), that
+ * counts the bytes it has delivered so readers can name the byte offset or line of a fault. */
 #ifndef MLP_DATA_STREAM_H
 #define MLP_DATA_STREAM_H
 
@@ -9,7 +10,8 @@
 
 typedef struct {
     const char *path;
-    gzFile gz;
+    int fd;                 /* a plain file: read directly (-1 when gzip) */
+    gzFile gz;              /* a gzip file: read through zlib (NULL when plain) */
     bool gzip;              /* the file is gzip-compressed */
     uint64_t file_size;     /* bytes on disk */
     uint64_t offset;        /* uncompressed bytes delivered so far */
