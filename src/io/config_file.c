@@ -48,10 +48,15 @@ static void full_name(const mlp_ini_key *key, char *out, size_t size) {
         snprintf(out, size, "%s", key->key);
 }
 
+/* Linear, as schemas are small; the first characters are compared before strcmp is called, since
+ * mlp_ini_new looks up every key (to refuse duplicates) and strcmp calls dominated it. */
 static ptrdiff_t find_key(const mlp_ini_schema *schema, const char *section, const char *key) {
-    for (size_t i = 0; i < schema->num_keys; i++)
-        if (strcmp(schema->keys[i].section, section) == 0 && strcmp(schema->keys[i].key, key) == 0)
+    for (size_t i = 0; i < schema->num_keys; i++) {
+        const mlp_ini_key *k = &schema->keys[i];
+        if (k->key[0] == key[0] && k->section[0] == section[0] && strcmp(k->key, key) == 0 &&
+            strcmp(k->section, section) == 0)
             return (ptrdiff_t)i;
+    }
     return -1;
 }
 
@@ -73,8 +78,9 @@ static ptrdiff_t find_name(const mlp_ini_schema *schema, const char *name) {
     return find_key(schema, section, dot + 1);
 }
 
-/* Levenshtein distance (insertions, deletions, substitutions), case-insensitive. */
-static size_t edit_distance(const char *a, const char *b) {
+/* Levenshtein distance (insertions, deletions, substitutions), case-insensitive: one row of the
+ * table at a time. */
+static size_t edit_distance_rows(const char *a, const char *b) {
     size_t n = strlen(b);
     if (n > 255) n = 255;
     size_t row[256];
@@ -94,6 +100,41 @@ static size_t edit_distance(const char *a, const char *b) {
         }
     }
     return row[n];
+}
+
+/* The same distance by Myers' bit-parallel algorithm (Hyyro's form for the whole-string
+ * distance) when b has 1..64 characters, as every schema name does: a column of the table is
+ * held as bit vectors of +1/-1 vertical differences (pv, mv) and advanced one character of `a`
+ * per step in a few word operations, instead of |b| cell updates. Suggestions for an unknown
+ * key compare it with every name in the schema, twice. */
+static size_t edit_distance(const char *a, const char *b) {
+    size_t m = strlen(b);
+    if (m == 0 || m > 64) return edit_distance_rows(a, b);
+    uint64_t peq[256] = {0}; /* per character: the positions in b where it matches */
+    for (size_t j = 0; j < m; j++) {
+        int c = tolower((unsigned char)b[j]);
+        peq[c] |= (uint64_t)1 << j;
+        peq[toupper(c)] |= (uint64_t)1 << j;
+    }
+    uint64_t high = (uint64_t)1 << (m - 1);
+    uint64_t pv = ~(uint64_t)0, mv = 0;
+    size_t score = m; /* the table's last row entry for the characters of a seen so far */
+    for (const unsigned char *p = (const unsigned char *)a; *p; p++) {
+        uint64_t eq = peq[*p];
+        uint64_t xv = eq | mv;
+        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+        uint64_t ph = mv | ~(xh | pv);
+        uint64_t mh = pv & xh;
+        if (ph & high)
+            score++;
+        else if (mh & high)
+            score--;
+        ph = ph << 1 | 1; /* the table's first row grows by one per character of a */
+        mh <<= 1;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    return score;
 }
 
 /* The valid name nearest to "section.key": by the edit distance of the whole name, or of the key
