@@ -202,7 +202,7 @@ fuzz: deps
 	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) FUZZ_BUILD=$(FUZZ_BUILD) SAN="-fsanitize=fuzzer-no-link,address,undefined" \
 	  OPT="-O1 -g" $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 
-$(FUZZ_BUILD)/fuzz/%: fuzz/%.c $(FUZZ_BUILD)/libmlp.a
+$(FUZZ_BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz_dataset.h $(FUZZ_BUILD)/libmlp.a
 	@mkdir -p $(dir $@)
 	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  $(FUZZ_BUILD)/libmlp.a $(LIB_LIBS)
@@ -215,6 +215,14 @@ fuzz-smoke: fuzz
 	  $(FUZZ_BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 \
 	    $(FUZZ_BUILD)/corpus/$$f fuzz/corpus/$$f || exit 1; \
 	done
+
+# A campaign (docs/reliability.md): every target at once, niced, FUZZ_SECONDS each (30 minutes
+# unless given), into $(FUZZ_BUILD)/campaign (logs, stats.txt, crashes); MERGE=1 merges what
+# adds coverage into fuzz/corpus.
+.PHONY: fuzz-campaign
+fuzz-campaign: FUZZ_SECONDS = 1800
+fuzz-campaign: fuzz
+	scripts/fuzz-campaign.sh $(FUZZ_BUILD) $(FUZZ_BUILD)/campaign $(FUZZ_SECONDS)
 
 # The benchmark (bench/run.sh, docs/performance.md): mlp against PyTorch and NumPy.
 $(BUILD)/bench/mlp_bench: $(addprefix $(BUILD)/bench/,mlp_bench.o bench_common.o) $(BUILD)/libmlp.a
