@@ -31,6 +31,14 @@ ifeq ($(PORTABLE),1)
 CPPFLAGS += -DMLP_PORTABLE
 endif
 
+# The bf16 kernels (src/core/bf16_avx512.c) alone are compiled for AVX-512 with AVX512_BF16; the
+# library calls them only after a CPUID check (core_bf16_supported). PORTABLE=1 compiles stubs.
+ifneq ($(PORTABLE),1)
+ifeq ($(shell uname -m),x86_64)
+$(BUILD)/src/core/bf16_avx512.o: CFLAGS += -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx512bf16
+endif
+endif
+
 # MPI (OpenMPI): MPI=1 builds `mpirun -np N mlp train|sweep` support (src/mpi/world_mpi.c); MPI=0
 # builds without any MPI (src/mpi/world_none.c). Default: 1 when mpicc is found.
 MPI ?= $(if $(shell command -v mpicc 2>/dev/null),1,0)

@@ -5,10 +5,12 @@
  * momentum (mlp_net_train_step: gradient and update fused, as `mlp train` does). One epoch is all
  * samples in a fresh order, the last batch possibly short. Untimed warm-up epochs first, then the
  * median of the timed epochs. Inference: the test set gathered and classified (mlp_net_predict) in
- * chunks.
+ * chunks. --precision bf16 runs the layer products in bf16 (mlp_net_set_precision; side mlp-bf16),
+ * and prints a SKIP line instead where the CPU or build cannot.
  *
  * usage: mlp_bench [--hidden W[,W...]] [--batch B] [--epochs E] [--warmup W] [--limit N]
- *                  [--lr LR] [--momentum M] [--seed S] [--infer-batch B] [--data DIR] */
+ *                  [--lr LR] [--momentum M] [--seed S] [--infer-batch B] [--data DIR]
+ *                  [--precision f32|bf16] */
 #include "bench_common.h"
 #include "core/sgemm.h" /* only to report which kernels the products use */
 #include "mlp.h"
@@ -28,6 +30,7 @@ typedef struct {
     float lr, momentum;
     uint64_t seed;
     const char *data;
+    mlp_precision precision;
 } options;
 
 static int parse_options(int argc, char **argv, options *o) {
@@ -70,7 +73,9 @@ static int parse_options(int argc, char **argv, options *o) {
             o->seed = strtoull(value, NULL, 10);
         else if (strcmp(key, "--data") == 0)
             o->data = value;
-        else
+        else if (strcmp(key, "--precision") == 0) {
+            if (!mlp_precision_from_name(value, &o->precision)) return -1;
+        } else
             return -1;
     }
     bool ok = argc % 2 == 1 && o->batch > 0 && o->infer_batch > 0 && o->epochs > 0 &&
@@ -108,7 +113,7 @@ int main(int argc, char **argv) {
         fprintf(stderr,
                 "usage: mlp_bench [--hidden W[,W...]] [--batch B] [--epochs 1..%d] "
                 "[--warmup W] [--limit N] [--lr LR] [--momentum M] [--seed S] "
-                "[--infer-batch B] [--data DIR]\n",
+                "[--infer-batch B] [--data DIR] [--precision f32|bf16]\n",
                 MAX_EPOCHS);
         return 2;
     }
@@ -140,6 +145,15 @@ int main(int argc, char **argv) {
     mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM};
     if (mlp_net_new(&net, &spec, &err) != MLP_OK || mlp_net_init(net, &init, &init_rng, &err))
         return fail("network", &err);
+    if (mlp_net_set_precision(net, o.precision, &err) != MLP_OK) {
+        printf("SKIP side=mlp-bf16 reason=\"%s\"\n", err.message);
+        mlp_net_free(net);
+        mlp_transform_free(transform);
+        mlp_dataset_free(train);
+        mlp_dataset_free(test);
+        free(order);
+        return 0;
+    }
     mlp_optimizer_spec opt_spec;
     mlp_optimizer_spec_default(&opt_spec, MLP_OPT_SGD);
     opt_spec.momentum = o.momentum;
@@ -197,13 +211,16 @@ int main(int argc, char **argv) {
                  "%s%.4f", e ? " " : "", seconds[e]);
     double median = bench_median(seconds, o.epochs);
     double infer_median = bench_median(infer_seconds, INFERENCE_REPEATS);
-    printf("RESULT side=mlp net=%s batch=%zu samples=%zu epochs=%zu median_epoch_s=%.4f "
+    printf("RESULT side=%s net=%s batch=%zu samples=%zu epochs=%zu median_epoch_s=%.4f "
            "samples_per_s=%.1f infer_samples_per_s=%.1f test_accuracy=%.4f peak_rss_mib=%.1f "
            "epoch_s=\"%s\" mlp=%s kernels=\"%s\" blas=%s\n",
-           net_text, o.batch, train_count, o.epochs, median, (double)train_count / median,
-           (double)test_count / infer_median, (double)correct / (double)test_count,
-           bench_peak_rss_mib(), epochs_text, MLP_VERSION,
-           core_sgemm_uses_avx512()
+           o.precision == MLP_PRECISION_BF16 ? "mlp-bf16" : "mlp", net_text, o.batch, train_count,
+           o.epochs, median, (double)train_count / median, (double)test_count / infer_median,
+           (double)correct / (double)test_count, bench_peak_rss_mib(), epochs_text, MLP_VERSION,
+           o.precision == MLP_PRECISION_BF16
+               ? "layer products: mlp's own AVX512_BF16 kernels (bf16 products, float32 sums), as "
+                 "many threads as OpenBLAS has"
+           : core_sgemm_uses_avx512()
                ? "layer products: mlp's own AVX-512 kernels, as many threads as OpenBLAS has"
                : "layer products: cblas_sgemm (this CPU has no AVX-512)",
            bench_blas_description());

@@ -1,9 +1,11 @@
-/* The three products of a 784-200 dense layer at batch 50, 128 and 1000 on one thread: OpenBLAS's
- * cblas_sgemm against mlp's own AVX-512 kernels (core/sgemm_avx512.h), in GFLOP/s of the calling
- * thread's CPU time (so other processes on a shared machine matter less), best of 3 rounds. One
- * RESULT line per product (bench/bench_common.h); nothing from mlp when the CPU lacks AVX-512.
- * Run with OPENBLAS_NUM_THREADS=1. */
+/* The three products of a dense layer (784-200 at batch 50, 128 and 1000; 1024-1024 at batch 256)
+ * on one thread: OpenBLAS's cblas_sgemm against mlp's own AVX-512 kernels (core/sgemm_avx512.h) and
+ * its bf16 products (core_gemm with bf16 buffers: packing, rounding and vdpbf16ps, all counted), in
+ * GFLOP/s of the calling thread's CPU time (so other processes on a shared machine matter less),
+ * best of 3 rounds. One RESULT line per product (bench/bench_common.h); nothing from mlp when the
+ * CPU lacks AVX-512, no bf16 figure without AVX512_BF16. Run with OPENBLAS_NUM_THREADS=1. */
 #include "bench_common.h"
+#include "core/sgemm.h"
 #include "core/sgemm_avx512.h"
 
 #include <cblas.h>
@@ -34,10 +36,25 @@ static const char *const product_names[] = {"forward", "weight_gradient", "input
 typedef struct {
     size_t batch, in, out;
     float *x, *w, *delta, *z, *grad_w, *delta_in;
+    core_bf16_buffers bf16;
 } layer;
 
-static void run_product(const layer *l, product_kind kind, bool own) {
+typedef enum { OPENBLAS, OWN, OWN_BF16 } engine;
+
+static void run_product(const layer *l, product_kind kind, engine e) {
     size_t n = l->batch, in = l->in, out = l->out;
+    bool own = e == OWN;
+    if (e == OWN_BF16) {
+        if (kind == FORWARD)
+            core_gemm(NULL, &l->bf16, false, true, n, out, in, l->x, in, l->w, in, l->z, out);
+        else if (kind == WEIGHT_GRADIENT)
+            core_gemm(NULL, &l->bf16, true, false, out, in, n, l->delta, out, l->x, in, l->grad_w,
+                      in);
+        else
+            core_gemm(NULL, &l->bf16, false, false, n, in, out, l->delta, out, l->w, in,
+                      l->delta_in, in);
+        return;
+    }
     switch (kind) {
     case FORWARD: /* z = x W^T */
         if (own)
@@ -64,7 +81,7 @@ static void run_product(const layer *l, product_kind kind, bool own) {
 }
 
 /* Best rate of 3 rounds, each about 0.05 s of work at 100 GFLOP/s. */
-static double rate(const layer *l, product_kind kind, bool own) {
+static double rate(const layer *l, product_kind kind, engine own) {
     double flops = 2.0 * (double)(l->batch * l->in * l->out), best = 0;
     int calls = (int)(5e9 / flops) + 1;
     for (int round = 0; round < 3; round++) {
@@ -78,10 +95,14 @@ static double rate(const layer *l, product_kind kind, bool own) {
 }
 
 int main(void) {
-    static const size_t batches[] = {50, 128, 1000};
-    bool own = sgemm_avx512_supported();
-    for (size_t b = 0; b < sizeof batches / sizeof *batches; b++) {
-        layer l = {batches[b], 784, 200, NULL, NULL, NULL, NULL, NULL, NULL};
+    static const size_t shapes[][3] = {
+        {50, 784, 200}, {128, 784, 200}, {1000, 784, 200}, {256, 1024, 1024}};
+    bool own = sgemm_avx512_supported(), bf16 = core_bf16_supported(NULL);
+    for (size_t b = 0; b < sizeof shapes / sizeof *shapes; b++) {
+        layer l = {shapes[b][0], shapes[b][1], shapes[b][2], NULL, NULL,
+                   NULL,         NULL,         NULL,         NULL, {NULL, NULL, NULL}};
+        size_t words = 2 * (l.batch + l.in) * (l.in + l.out) + 64;
+        l.bf16 = (core_bf16_buffers){calloc(words, 4), calloc(words, 4), calloc(words, 4)};
         l.x = random_matrix(l.batch * l.in);
         l.w = random_matrix(l.out * l.in);
         l.delta = random_matrix(l.batch * l.out);
@@ -90,8 +111,9 @@ int main(void) {
         l.delta_in = random_matrix(l.batch * l.in);
         for (product_kind kind = FORWARD; kind <= INPUT_GRADIENT; kind++) {
             printf("RESULT side=product batch=%zu in=%zu out=%zu product=%s openblas_gflops=%.1f",
-                   l.batch, l.in, l.out, product_names[kind], rate(&l, kind, false));
-            if (own) printf(" mlp_gflops=%.1f", rate(&l, kind, true));
+                   l.batch, l.in, l.out, product_names[kind], rate(&l, kind, OPENBLAS));
+            if (own) printf(" mlp_gflops=%.1f", rate(&l, kind, OWN));
+            if (bf16) printf(" mlp_bf16_gflops=%.1f", rate(&l, kind, OWN_BF16));
             printf(" blas=%s\n", bench_blas_description());
         }
         free(l.x);
@@ -100,6 +122,9 @@ int main(void) {
         free(l.z);
         free(l.grad_w);
         free(l.delta_in);
+        free(l.bf16.a);
+        free(l.bf16.b);
+        free(l.bf16.t);
     }
     return 0;
 }

@@ -104,6 +104,8 @@ raw=$build/bench/raw.txt
             for t in $threads_list; do
                 # shellcheck disable=SC2086 # args are words on purpose
                 side "$setting" "$t" "$build/bench/mlp_bench" $args
+                # shellcheck disable=SC2086
+                side "$setting" "$t" "$build/bench/mlp_bench" $args --precision bf16
                 if [ "$have_numpy" = 1 ]; then
                     # shellcheck disable=SC2086
                     side "$setting" "$t" $python "$here/numpy_bench.py" $args

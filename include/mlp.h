@@ -149,6 +149,25 @@ size_t mlp_net_bias_offset(const mlp_net *net, size_t layer);
 /* Grows the preallocated buffers so batches of up to max_batch samples fit (never shrinks). */
 mlp_status mlp_net_reserve(mlp_net *net, size_t max_batch, mlp_error *err);
 
+/* The arithmetic of the layer products (forward, weight gradient, input gradient).
+ * MLP_PRECISION_BF16: both operands rounded to bfloat16 (8-bit significand, round to nearest
+ * even), products summed in float32 (AVX512_BF16's vdpbf16ps). Everything else stays as in
+ * float32: the parameters (float32 master weights), the optimizer's state, biases, activations,
+ * loss and softmax, and the gradient check (double). A property of the network object, not of its
+ * spec or saved parameters: a model trained in bf16 saves float32 weights and predicts in either. */
+typedef enum { MLP_PRECISION_F32, MLP_PRECISION_BF16 } mlp_precision;
+
+/* "f32" / "bf16"; NULL for an unknown value. */
+const char *mlp_precision_name(mlp_precision precision);
+bool mlp_precision_from_name(const char *name, mlp_precision *precision);
+
+/* Sets the products' precision (MLP_PRECISION_F32 when never set). BF16 needs a CPU with AVX-512
+ * (F, VL, BW, DQ) and AVX512_BF16 and a build with the bf16 kernels (not PORTABLE=1); without them
+ * it returns MLP_ERR_UNSUPPORTED with a message saying what is missing (e.g. "this CPU lacks
+ * AVX512_BF16"), and the network stays as it was. */
+mlp_status mlp_net_set_precision(mlp_net *net, mlp_precision precision, mlp_error *err);
+mlp_precision mlp_net_precision(const mlp_net *net);
+
 typedef enum {
     MLP_INIT_NORMAL,         /* N(0, scale^2) */
     MLP_INIT_UNIFORM,        /* U(-scale, scale) */
@@ -671,6 +690,7 @@ typedef struct {
     bool keep_checkpoints;           /* also keep each periodic one as step-N.safetensors */
     uint64_t log_every_steps;        /* 0: one metrics row per epoch */
     size_t eval_batch;               /* batch size for validation and test passes */
+    mlp_precision precision;         /* of the layer products (mlp_net_set_precision) */
 
     int threads; /* threads of the network's products (mlp_net_spec.threads); 0: all cores */
     uint64_t seed;

@@ -1,14 +1,15 @@
 /* A dense layer z = x W^T (+ b, added with the activation) for one real type (template, see
- * activation_impl.h). GEMM(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc) computes
- * C = op(A) op(B) (core/sgemm.h for float, cblas_dgemm for double); transposes are flags, never
- * copies. GEMM_TN_ROWS(pool, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg) computes C = A^T B
- * and hands C's rows to done as they are written (core_sgemm_tn_rows). Shapes: x [n, in], W [out,
+ * activation_impl.h). GEMM(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc) computes
+ * C = op(A) op(B) (core/sgemm.h for float, in bf16 when bf16 is not NULL; cblas_dgemm for double);
+ * transposes are flags, never copies. GEMM_TN_ROWS(pool, bf16, m, n, k, a, lda, b, ldb, c, ldc,
+ * done, done_arg) computes C = A^T B and hands C's rows to done as they are written
+ * (core_gemm_tn_rows). Shapes: x [n, in], W [out,
  * in] (PyTorch's nn.Linear), z and delta [n, out]. */
 
 /* z = x W^T. */
-static void K(dense_linear)(parallel_pool *pool, const REAL *x, size_t n, size_t in, size_t out,
-                            const REAL *w, REAL *z) {
-    GEMM(pool, false, true, n, out, in, x, in, w, in, z, out);
+static void K(dense_linear)(parallel_pool *pool, const core_bf16_buffers *bf16, const REAL *x,
+                            size_t n, size_t in, size_t out, const REAL *w, REAL *z) {
+    GEMM(pool, bf16, false, true, n, out, in, x, in, w, in, z, out);
 }
 
 /* Given delta = dL/dz: first (delta_in not NULL) dL/dx = delta W, the next layer down's delta
@@ -16,10 +17,11 @@ static void K(dense_linear)(parallel_pool *pool, const REAL *x, size_t n, size_t
  * dL/db = sum over rows of delta and dL/dW = delta^T x, in blocks of rows, each handed once
  * written to done(done_arg, begin, end) (done may be NULL), which may then change W's rows and
  * biases [begin, end): a training step updates them there, still in cache. */
-static void K(dense_backward)(parallel_pool *pool, const REAL *x, size_t n, size_t in, size_t out,
-                              const REAL *w, const REAL *delta, REAL *grad_w, REAL *restrict grad_b,
-                              REAL *delta_in, core_rows_done done, void *done_arg) {
-    if (delta_in) GEMM(pool, false, false, n, in, out, delta, out, w, in, delta_in, in);
+static void K(dense_backward)(parallel_pool *pool, const core_bf16_buffers *bf16, const REAL *x,
+                              size_t n, size_t in, size_t out, const REAL *w, const REAL *delta,
+                              REAL *grad_w, REAL *restrict grad_b, REAL *delta_in,
+                              core_rows_done done, void *done_arg) {
+    if (delta_in) GEMM(pool, bf16, false, false, n, in, out, delta, out, w, in, delta_in, in);
     /* Rows in order: a fixed summation order, so results do not depend on threads. */
     for (size_t j = 0; j < out; j++)
         grad_b[j] = 0;
@@ -28,5 +30,5 @@ static void K(dense_backward)(parallel_pool *pool, const REAL *x, size_t n, size
         for (size_t j = 0; j < out; j++)
             grad_b[j] += row[j];
     }
-    GEMM_TN_ROWS(pool, out, in, n, delta, out, x, in, grad_w, in, done, done_arg);
+    GEMM_TN_ROWS(pool, bf16, out, in, n, delta, out, x, in, grad_w, in, done, done_arg);
 }

@@ -13,6 +13,7 @@ typedef struct {
     REAL *dropped[MLP_MAX_LAYERS]; /* act[i] * mask[i]: layer i+1's input in training mode */
     REAL *delta[2];                /* [capacity, max_width]: dLoss/dz of two adjacent layers */
     parallel_pool *pool;           /* threads for the products; NULL: the caller's alone */
+    const core_bf16_buffers *bf16; /* float only: the products in bf16 (core/sgemm.h); NULL: not */
 } K(workspace);
 
 /* (Re)allocates the batch buffers for `capacity` samples; the buffers of layers without dropout

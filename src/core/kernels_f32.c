@@ -12,6 +12,6 @@
 
 #define REAL float
 #define K(name) name##_f32
-#define GEMM core_sgemm
-#define GEMM_TN_ROWS core_sgemm_tn_rows
+#define GEMM core_gemm
+#define GEMM_TN_ROWS core_gemm_tn_rows
 #include "core/kernels_impl.h"

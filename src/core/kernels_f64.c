@@ -8,20 +8,22 @@
 #include <stdlib.h>
 #include <tgmath.h>
 
-/* C = op(A) op(B) through cblas_dgemm, in the signature of core_sgemm (one thread pool unused). */
-static void dgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
-                  const double *a, size_t lda, const double *b, size_t ldb, double *c, size_t ldc) {
-    (void)pool;
+/* C = op(A) op(B) through cblas_dgemm, in the signature of core_gemm (thread pool and bf16
+ * buffers unused: the gradient check stays in double). */
+static void dgemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+                  size_t m, size_t n, size_t k, const double *a, size_t lda, const double *b,
+                  size_t ldb, double *c, size_t ldc) {
+    (void)pool, (void)bf16;
     cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0, a, (int)lda, b,
                 (int)ldb, 0.0, c, (int)ldc);
 }
 
 /* C = A^T B through cblas_dgemm, then all rows handed to done, as core_sgemm_tn_rows does. */
-static void dgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const double *a,
-                          size_t lda, const double *b, size_t ldb, double *c, size_t ldc,
-                          core_rows_done done, void *done_arg) {
-    dgemm(pool, true, false, m, n, k, a, lda, b, ldb, c, ldc);
+static void dgemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
+                          size_t k, const double *a, size_t lda, const double *b, size_t ldb,
+                          double *c, size_t ldc, core_rows_done done, void *done_arg) {
+    dgemm(pool, bf16, true, false, m, n, k, a, lda, b, ldb, c, ldc);
     if (done) done(done_arg, 0, m);
 }
 

@@ -5,6 +5,7 @@
 #include "util/error.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) {
     if (!out) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_new: net is NULL");
@@ -31,8 +32,93 @@ mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) 
     return mlp_ok(err);
 }
 
+static void free_bf16(mlp_net *net) {
+    free(net->bf16.a);
+    free(net->bf16.b);
+    free(net->bf16.t);
+    net->bf16 = (core_bf16_buffers){NULL, NULL, NULL};
+    net->bf16_capacity = 0;
+}
+
+/* Pack buffers for every product of a pass over batches of `capacity` samples: per layer
+ * (in -> out) the forward (capacity x out over in), the input gradient (capacity x in over out)
+ * and the weight gradient (out x in over capacity). */
+static mlp_status reserve_bf16(mlp_net *net, size_t capacity, mlp_error *err) {
+    if (net->bf16.a && capacity <= net->bf16_capacity) return MLP_OK;
+    size_t words_a = 1, words_b = 1;
+    for (size_t i = 0; i < net->spec.num_layers; i++) {
+        size_t in = net->spec.widths[i], out = net->spec.widths[i + 1];
+        size_t a[3] = {core_bf16_words_a(capacity, in), core_bf16_words_a(capacity, out),
+                       core_bf16_words_a(out, capacity)};
+        size_t b[3] = {core_bf16_words_b(out, in), core_bf16_words_b(in, out),
+                       core_bf16_words_b(in, capacity)};
+        for (size_t p = 0; p < 3; p++) {
+            if (a[p] > words_a) words_a = a[p];
+            if (b[p] > words_b) words_b = b[p];
+        }
+    }
+    core_bf16_buffers fresh = {
+        mlp_calloc(words_a, sizeof(uint32_t), err), mlp_calloc(words_b, sizeof(uint32_t), err),
+        mlp_calloc(words_a > words_b ? words_a : words_b, sizeof(uint32_t), err)};
+    if (!fresh.a || !fresh.b || !fresh.t) {
+        free(fresh.a);
+        free(fresh.b);
+        free(fresh.t);
+        return MLP_ERR_MEMORY;
+    }
+    free_bf16(net);
+    net->bf16 = fresh;
+    net->bf16_capacity = capacity;
+    net->ws.bf16 = &net->bf16;
+    return MLP_OK;
+}
+
+const char *mlp_precision_name(mlp_precision precision) {
+    switch (precision) {
+    case MLP_PRECISION_F32:
+        return "f32";
+    case MLP_PRECISION_BF16:
+        return "bf16";
+    }
+    return NULL;
+}
+
+bool mlp_precision_from_name(const char *name, mlp_precision *precision) {
+    for (mlp_precision p = MLP_PRECISION_F32; p <= MLP_PRECISION_BF16; p++)
+        if (name && strcmp(name, mlp_precision_name(p)) == 0) {
+            if (precision) *precision = p;
+            return true;
+        }
+    return false;
+}
+
+mlp_status mlp_net_set_precision(mlp_net *net, mlp_precision precision, mlp_error *err) {
+    if (!net) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_set_precision: net is NULL");
+    if (!mlp_precision_name(precision))
+        return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_set_precision: unknown precision %d",
+                        (int)precision);
+    if (precision == MLP_PRECISION_F32) {
+        free_bf16(net);
+        net->ws.bf16 = NULL;
+        net->precision = precision;
+        return mlp_ok(err);
+    }
+    const char *missing = NULL;
+    if (!core_bf16_supported(&missing))
+        return mlp_fail(err, MLP_ERR_UNSUPPORTED,
+                        "precision bf16 is not available: %s; use precision f32", missing);
+    MLP_TRY(reserve_bf16(net, net->ws.capacity, err));
+    net->precision = precision;
+    return mlp_ok(err);
+}
+
+mlp_precision mlp_net_precision(const mlp_net *net) {
+    return net ? net->precision : MLP_PRECISION_F32;
+}
+
 void mlp_net_free(mlp_net *net) {
     if (!net) return;
+    free_bf16(net);
     workspace_release_f32(&net->ws);
     parallel_pool_free(net->ws.pool);
     free(net->params);
@@ -74,6 +160,7 @@ size_t mlp_net_bias_offset(const mlp_net *net, size_t layer) {
 mlp_status mlp_net_reserve(mlp_net *net, size_t max_batch, mlp_error *err) {
     if (!net) return mlp_fail(err, MLP_ERR_ARGUMENT, "mlp_net_reserve: net is NULL");
     if (max_batch <= net->ws.capacity) return mlp_ok(err);
+    if (net->precision == MLP_PRECISION_BF16) MLP_TRY(reserve_bf16(net, max_batch, err));
     MLP_TRY(workspace_reserve_f32(&net->ws, max_batch, err));
     net->spec.max_batch = max_batch;
     return mlp_ok(err);

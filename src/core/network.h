@@ -11,6 +11,9 @@ struct mlp_net {
     float *params;
     float *grads;
     workspace_f32 ws;
+    mlp_precision precision;
+    core_bf16_buffers bf16; /* pack buffers of the bf16 products (NULL in float32) */
+    size_t bf16_capacity;   /* the batch size they are sized for */
 };
 
 /* mlp_net_gradient with a hook into the backward pass (may be NULL); `where` names the caller in

@@ -64,8 +64,8 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
     const REAL *in = first_layer == 0 ? x : K(layer_output)(ws, first_layer - 1, training);
     for (size_t i = first_layer; i < last; i++) {
         size_t width = spec->widths[i + 1];
-        K(dense_linear)(ws->pool, in, n, spec->widths[i], width, ws->params + ws->layout->weight[i],
-                        ws->act[i]);
+        K(dense_linear)(ws->pool, ws->bf16, in, n, spec->widths[i], width,
+                        ws->params + ws->layout->weight[i], ws->act[i]);
         K(activate_rows)(ws->act[i], ws->params + ws->layout->bias[i], n, width,
                          spec->activation[i], slope);
         if (training && ws->mask[i])
@@ -73,8 +73,8 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
         in = K(layer_output)(ws, i, training);
     }
     size_t k = spec->widths[last + 1];
-    K(dense_linear)(ws->pool, in, n, spec->widths[last], k, ws->params + ws->layout->weight[last],
-                    ws->act[last]);
+    K(dense_linear)(ws->pool, ws->bf16, in, n, spec->widths[last], k,
+                    ws->params + ws->layout->weight[last], ws->act[last]);
     double loss =
         K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);
     if (loss_sum) *loss_sum = loss;
@@ -102,7 +102,7 @@ void K(net_backward)(K(workspace) *ws, const REAL *x, size_t n, bool training,
         const REAL *in = i == 0 ? x : K(layer_output)(ws, i - 1, training);
         REAL *delta_in = i == 0 ? NULL : ws->delta[delta == ws->delta[0]];
         K(layer_rows) rows = {hook, i};
-        K(dense_backward)(ws->pool, in, n, spec->widths[i], spec->widths[i + 1],
+        K(dense_backward)(ws->pool, ws->bf16, in, n, spec->widths[i], spec->widths[i + 1],
                           ws->params + ws->layout->weight[i], delta,
                           ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i],
                           delta_in, hook ? K(layer_rows_done) : NULL, &rows);

@@ -1,5 +1,6 @@
 #include "core/sgemm.h"
 
+#include "core/bf16_avx512.h"
 #include "core/sgemm_avx512.h"
 
 #include <cblas-openblas.h>
@@ -125,4 +126,110 @@ void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const
         row_product_part(&r, 0, 1);
     else
         parallel_run(pool, row_product_part, &r, chunks);
+}
+
+/* ---- bf16 products (bf16_avx512.h) ---- */
+
+bool core_bf16_supported(const char **missing) {
+    const char *lack = NULL;
+    if (!bf16_avx512_built())
+        lack = "this build has no bf16 kernels (built PORTABLE=1, or not for x86-64)";
+    else if (!sgemm_avx512_supported())
+        lack = "this CPU lacks AVX-512 (F, VL, BW, DQ)";
+    else if (!__builtin_cpu_supports("avx512bf16"))
+        lack = "this CPU lacks AVX512_BF16";
+    if (missing) *missing = lack;
+    return lack == NULL;
+}
+
+size_t core_bf16_words_a(size_t m, size_t k) {
+    return m * ((k + 1) / 2);
+}
+
+size_t core_bf16_words_b(size_t n, size_t k) {
+    return n * ((k + 1) / 2);
+}
+
+typedef struct {
+    size_t m, n, kp;
+    const uint32_t *a, *b;
+    float *c;
+    size_t ldc;
+    core_rows_done done;
+    void *done_arg;
+} bf16_product;
+
+/* Chunk `part` of `parts` of the output columns, in vectors of BF16_COLUMNS. */
+static void bf16_columns_part(void *arg, size_t part, size_t parts) {
+    const bf16_product *p = arg;
+    size_t unit = BF16_COLUMNS, units = (p->n + unit - 1) / unit;
+    size_t j0 = units * part / parts * unit, j1 = units * (part + 1) / parts * unit;
+    if (j1 > p->n) j1 = p->n;
+    if (j0 < j1) bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->n, p->c, p->ldc, j0, j1);
+}
+
+/* Chunk `part` of `parts` of the output rows, in blocks of BF16_ROWS, handed to done when written
+ * (BF16_ROWS = SGEMM_AVX512_NT_COLUMNS: the blocks of W's rows the float forward product cuts). */
+static void bf16_rows_part(void *arg, size_t part, size_t parts) {
+    const bf16_product *p = arg;
+    size_t unit = BF16_ROWS, units = (p->m + unit - 1) / unit;
+    size_t i0 = units * part / parts * unit, i1 = units * (part + 1) / parts * unit;
+    if (i1 > p->m) i1 = p->m;
+    if (i0 >= i1) return;
+    bf16_gemm(i1 - i0, p->kp, p->a + i0 * p->kp, p->kp, p->b, p->n, p->c + i0 * p->ldc, p->ldc, 0,
+              p->n);
+    if (p->done) p->done(p->done_arg, i0, i1);
+}
+
+/* Packs op(A) as [m, kp] rows of pairs along k into bf16->a and op(B) as [kp, n] pairs of k rows
+ * into bf16->b (kp = ceil(k/2)); a transposed layout goes through bf16->t. */
+static bf16_product bf16_pack(const core_bf16_buffers *bf16, bool trans_a, bool trans_b, size_t m,
+                              size_t n, size_t k, const float *a, size_t lda, const float *b,
+                              size_t ldb, float *c, size_t ldc) {
+    size_t kp = (k + 1) / 2;
+    if (trans_a) { /* A stored [k, m]: pairs of its rows, then transposed */
+        bf16_pack_row_pairs(k, m, a, lda, bf16->t);
+        bf16_transpose(kp, m, bf16->t, bf16->a);
+    } else
+        bf16_pack_rows(m, k, a, lda, bf16->a);
+    if (trans_b) { /* B stored [n, k]: its rows packed, then transposed */
+        bf16_pack_rows(n, k, b, ldb, bf16->t);
+        bf16_transpose(n, kp, bf16->t, bf16->b);
+    } else
+        bf16_pack_row_pairs(k, n, b, ldb, bf16->b);
+    return (bf16_product){m, n, kp, bf16->a, bf16->b, c, ldc, NULL, NULL};
+}
+
+void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+               size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc) {
+    if (!bf16 || (trans_a && trans_b)) {
+        core_sgemm(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+        return;
+    }
+    if (m == 0 || n == 0) return;
+    bf16_product p = bf16_pack(bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
+        bf16_columns_part(&p, 0, 1);
+    else if (m >= ROW_SPLIT_MIN_ROWS)
+        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + BF16_ROWS - 1) / BF16_ROWS));
+    else
+        parallel_run(pool, bf16_columns_part, &p,
+                     chunk_count(pool, (n + BF16_COLUMNS - 1) / BF16_COLUMNS));
+}
+
+void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
+                       size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                       size_t ldc, core_rows_done done, void *done_arg) {
+    if (!bf16 || m == 0 || n == 0) {
+        core_sgemm_tn_rows(pool, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg);
+        return;
+    }
+    bf16_product p = bf16_pack(bf16, true, false, m, n, k, a, lda, b, ldb, c, ldc);
+    p.done = done;
+    p.done_arg = done_arg;
+    if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
+        bf16_rows_part(&p, 0, 1);
+    else
+        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + BF16_ROWS - 1) / BF16_ROWS));
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* op(A) is [m, k] (A stored [k, m] when trans_a), op(B) is [k, n] (B stored [n, k] when trans_b),
  * C is [m, n]; lda, ldb, ldc are the row strides as stored. pool may be NULL (one thread). */
@@ -30,6 +31,32 @@ typedef void (*core_rows_done)(void *arg, size_t begin, size_t end);
 void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
                         size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
                         core_rows_done done, void *done_arg);
+
+/* The products in bf16 (bf16_avx512.h): operands rounded to bfloat16 (round to nearest even),
+ * products exact, sums in float32. Pack buffers for products up to a size, 32-bit words each:
+ * a: m ceil(k/2), b: ceil(k/2) n, t: the larger of the two. NULL (in the network's workspace): the
+ * products stay float32. */
+typedef struct {
+    uint32_t *a, *b, *t;
+} core_bf16_buffers;
+
+/* Whether this CPU and build can do the bf16 products: AVX-512 F/VL/BW/DQ and AVX512_BF16, and a
+ * build with the kernels (not PORTABLE=1). When not, *missing (may be NULL) says what lacks, e.g.
+ * "this CPU lacks AVX512_BF16". */
+bool core_bf16_supported(const char **missing);
+
+/* The words of buffers a and b a product of m x n outputs over k needs (t: the larger). */
+size_t core_bf16_words_a(size_t m, size_t k);
+size_t core_bf16_words_b(size_t n, size_t k);
+
+/* core_sgemm and core_sgemm_tn_rows with the products in bf16 when bf16 is not NULL (then
+ * core_bf16_supported() must hold and the buffers be large enough); float32 otherwise. */
+void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+               size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc);
+void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
+                       size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                       size_t ldc, core_rows_done done, void *done_arg);
 
 /* Whether core_sgemm uses the AVX-512 kernels on this CPU. */
 bool core_sgemm_uses_avx512(void);

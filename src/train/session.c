@@ -89,6 +89,7 @@ mlp_status mlp_config_new_model(mlp_model **model, const mlp_config *config,
     if (s == MLP_OK)
         s = mlp_train_config_net_spec(&c, mlp_dataset_features(data), classes, &spec, err);
     if (s == MLP_OK) s = mlp_net_new(&net, &spec, err);
+    if (s == MLP_OK) s = mlp_net_set_precision(net, c.precision, err);
     if (s == MLP_OK) {
         mlp_rng rng;
         mlp_rng_seed(&rng, c.seed, STREAM_INIT);

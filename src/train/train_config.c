@@ -8,6 +8,7 @@
 #include <string.h>
 
 static const char *const output_names[] = {"auto", "identity", "sigmoid", "tanh", NULL};
+static const char *const precision_names[] = {"f32", "bf16", NULL}; /* mlp_precision's order */
 static const char *const init_names[] = {"normal",         "uniform",       "glorot_normal",
                                          "glorot_uniform", "he_normal",     "he_uniform",
                                          "lecun_normal",   "lecun_uniform", NULL};
@@ -103,6 +104,9 @@ static const mlp_ini_key keys[] = {
     KEY("training", "clip_norm", FLOAT, "0",
         "clip the gradient's global L2 norm to this; 0: no clipping"),
     KEY("training", "eval_batch", INT, "1000", "batch size of validation and test passes"),
+    CHOICE("training", "precision", precision_names, "f32",
+           "arithmetic of the layer products: f32, or bf16 (bfloat16 products summed in float32; "
+           "needs a CPU with AVX512_BF16); weights, optimizer and loss stay float32"),
 
     KEY("regularization", "l1", FLOAT, "0", "L1 penalty lambda_1 * sum |w|"),
     KEY("regularization", "l2", FLOAT, "0", "L2 penalty lambda_2 / 2 * sum w^2"),
@@ -342,6 +346,9 @@ static mlp_status read_training(reader *r, mlp_train_config *c) {
     c->num_batch_stages = num_sizes;
     MLP_TRY(read_float(r, "training.clip_norm", 0, 1e9, &c->clip_norm));
     MLP_TRY(read_size(r, "training.eval_batch", 1, &c->eval_batch));
+    size_t precision;
+    MLP_TRY(read_enum(r, "training.precision", &precision));
+    c->precision = (mlp_precision)precision;
 
     MLP_TRY(read_float(r, "regularization.l1", 0, 1e6, &c->regularization.l1));
     MLP_TRY(read_float(r, "regularization.l2", 0, 1e6, &c->regularization.l2));

@@ -140,6 +140,12 @@ static mlp_status setup_model(trainer *t, const mlp_safetensors *resume_from, ml
     spec.max_batch = t->buffer_rows;
     mlp_net *net;
     MLP_TRY(mlp_net_new(&net, &spec, err));
+    mlp_error why;
+    mlp_status precision = mlp_net_set_precision(net, c->precision, &why);
+    if (precision != MLP_OK) {
+        mlp_net_free(net);
+        return mlp_fail(err, precision, "training.precision: %s", why.message);
+    }
     mlp_transform *transform = t->transform;
     t->transform = NULL;
     MLP_TRY(
