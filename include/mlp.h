@@ -730,8 +730,8 @@ typedef struct {
     const mlp_distributed *distributed; /* NULL: one process */
 } mlp_train_hooks;
 
-/* Why a run ended. Finished runs (max_epochs, early_stop) are not resumed as they are; a diverged
- * or interrupted one continues from its last good checkpoint. */
+/* Why a run ended. Finished runs (max_epochs, early_stop) continue only with changed settings
+ * (mlp_train); a diverged or interrupted one continues from its last good checkpoint. */
 typedef enum {
     MLP_STOP_MAX_EPOCHS,  /* training.epochs done */
     MLP_STOP_EARLY,       /* early stopping */
@@ -756,9 +756,14 @@ typedef struct {
 /* Trains into run_dir (created if needed): config.ini, metrics.csv, last/best.safetensors,
  * summary.json. resume_from NULL starts a new run; otherwise it names a checkpoint of the run in
  * run_dir (its last.safetensors, or a kept step-N.safetensors) and the run continues exactly
- * where that checkpoint stopped (refused with MLP_ERR_STATE when it is a finished run's). A
- * diverged run returns MLP_ERR_NUMERIC, an interrupted one MLP_ERR_INTERRUPTED; both still fill
- * result and keep the last good checkpoint. */
+ * where that checkpoint stopped. When config->config_text differs from the config stored in the
+ * checkpoint, the run continues with the changed settings from that step on, finished or not:
+ * the changes are listed in run_dir/changes.csv, the checkpoints and summary.json
+ * (docs/training.md); changing a key that is fixed once a run starts (the data, the network, the
+ * seed, ...) is an MLP_ERR_ARGUMENT naming it, and so is a training.epochs with no epoch left. A
+ * finished run's checkpoint without changes is refused with MLP_ERR_STATE. A diverged run returns
+ * MLP_ERR_NUMERIC, an interrupted one MLP_ERR_INTERRUPTED; both still fill result and keep the
+ * last good checkpoint. */
 mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const char *resume_from,
                      const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err);
 

@@ -191,6 +191,51 @@ static void test_docs_match_schema(void) {
     CHECK_MSG(found, "docs/config.md is out of date: regenerate it with `mlp train --keys`");
 }
 
+/* A continued run's changes: compared by value, in schema order; fixed keys refused by name. */
+static void test_setting_changes(void) {
+    const char *before = "seed = 3\n[schedule]\nlr = 0.10\n[regularization]\nl2 = 0.1\n"
+                         "[training]\nbatch_size = 50, 100\nstage_epochs = 2\n";
+    const char *after = "seed = 3\n[schedule]\nlr = 0.1\n[regularization]\nl2 = 0.001\n"
+                        "[training]\nbatch_size = 50, 200\nstage_epochs = 2\nepochs = 20\n";
+    mlp_setting_change *changes;
+    size_t n;
+    mlp_error err;
+    CHECK_MSG(mlp_train_config_changes(before, after, &changes, &n, &err) == MLP_OK, "%s",
+              err.message);
+    CHECK(n == 3);
+    if (n == 3) {
+        CHECK(strcmp(changes[0].key, "training.epochs") == 0);
+        CHECK(strcmp(changes[0].before, "10") == 0 && strcmp(changes[0].after, "20") == 0);
+        CHECK(strcmp(changes[1].key, "training.batch_size") == 0);
+        CHECK(strcmp(changes[2].key, "regularization.l2") == 0);
+        CHECK(strcmp(changes[2].before, "0.1") == 0 && strcmp(changes[2].after, "0.001") == 0);
+    }
+    mlp_setting_changes_free(changes, n);
+    CHECK(mlp_train_config_changes(before, before, &changes, &n, &err) == MLP_OK && n == 0);
+    const char *fixed = "seed = 4\n[network]\nhidden = 10\n[schedule]\nlr = 0.5\n";
+    CHECK(mlp_train_config_changes(before, fixed, &changes, &n, &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "seed (3 -> 4)") && strstr(err.message, "network.hidden"));
+    CHECK(!strstr(err.message, "schedule.lr") && !changes && n == 0);
+    CHECK(mlp_train_config_changes(before, "[optimizer]\nmomentum = 0.9\n", &changes, &n, &err) ==
+          MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "optimizer.momentum") != NULL);
+}
+
+/* Every fixed key is a key of the schema. */
+static void test_fixed_keys_exist(void) {
+    const mlp_ini_schema *schema = mlp_train_schema();
+    size_t fixed = 0;
+    for (size_t i = 0; i < schema->num_keys; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "%s%s%s", schema->keys[i].section,
+                 schema->keys[i].section[0] ? "." : "", schema->keys[i].key);
+        fixed += mlp_train_key_fixed(name);
+    }
+    CHECK(fixed == 19);
+    CHECK(mlp_train_key_fixed("network.hidden") && !mlp_train_key_fixed("network.dropout"));
+    CHECK(!mlp_train_key_fixed("regularization.l2") && !mlp_train_key_fixed("training.epochs"));
+}
+
 int main(void) {
     RUN_TEST(test_defaults);
     RUN_TEST(test_e1_style_file);
@@ -201,5 +246,7 @@ int main(void) {
     RUN_TEST(test_effective_config_round_trip);
     RUN_TEST(test_values_config_ini_cannot_hold);
     RUN_TEST(test_docs_match_schema);
+    RUN_TEST(test_setting_changes);
+    RUN_TEST(test_fixed_keys_exist);
     return harness_finish();
 }

@@ -1,6 +1,7 @@
 /* The trainer end to end through the library, on generated data: interrupt + resume gives the
- * uninterrupted run's weights bit for bit; a finished run refuses to resume; divergence, early
- * stopping, the step schedule in metrics.csv, and a model file that predicts like the net. */
+ * uninterrupted run's weights bit for bit; a finished run refuses to resume unchanged and goes on
+ * with changed settings; divergence, early stopping, the step schedule in metrics.csv, and a
+ * model file that predicts like the net. */
 #include "harness.h"
 #include "io/metrics_log.h"
 #include "io/safetensors.h"
@@ -327,6 +328,53 @@ static void test_step_schedule_in_metrics(void) {
     mlp_ini_free(tc.ini);
 }
 
+/* A finished run continued with changed settings (as Python's train(resume_from=...) and
+ * `mlp train --resume --set` do): it runs on, and changes.csv and summary.json record the change;
+ * a fixed key or no epoch left is refused. */
+static void test_continue_with_changed_settings(void) {
+    const char *extra[] = {"training.epochs=3"};
+    const char *more[] = {"training.epochs=5", "regularization.l2=0.01"};
+    const char *fixed[] = {"training.epochs=5", "network.hidden=7"};
+    const char *same_epochs[] = {"training.epochs=3", "regularization.l2=0.01"};
+    test_config tc, tc2, tc3, tc4;
+    make_config(&tc, extra, 1);
+    make_config(&tc2, more, 2);
+    make_config(&tc3, fixed, 2);
+    make_config(&tc4, same_epochs, 2);
+    test_config *all[] = {&tc, &tc2, &tc3, &tc4};
+    char *texts[4];
+    for (size_t i = 0; i < 4; i++) {
+        texts[i] = mlp_ini_to_text(all[i]->ini, NULL);
+        all[i]->config.config_text = texts[i];
+    }
+    char dir[4096], path[4200];
+    test_make_dir(dir, sizeof dir);
+    mlp_train_result r;
+    mlp_error err;
+    stopper none = {0};
+    CHECK_MSG(train(&tc, dir, false, &none, &r, &err) == MLP_OK, "%s", err.message);
+    CHECK(train(&tc3, dir, true, &none, &r, &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "network.hidden (12 -> 7)") != NULL);
+    CHECK(train(&tc4, dir, true, &none, &r, &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "training.epochs = 3") != NULL);
+    CHECK_MSG(train(&tc2, dir, true, &none, &r, &err) == MLP_OK, "%s", err.message);
+    CHECK(r.epochs_run == 5 && r.stop_reason == MLP_STOP_MAX_EPOCHS);
+    snprintf(path, sizeof path, "%s/changes.csv", dir);
+    char *changes = test_read_file(path, NULL);
+    CHECK(changes && strcmp(changes, "step,epoch,key,before,after\n"
+                                     "27,3,\"training.epochs\",\"3\",\"5\"\n"
+                                     "27,3,\"regularization.l2\",\"0\",\"0.01\"\n") == 0);
+    free(changes);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    char *summary = test_read_file(path, NULL);
+    CHECK(summary && strstr(summary, "\"after\":\t\"0.01\""));
+    free(summary);
+    for (size_t i = 0; i < 4; i++) {
+        free(texts[i]);
+        mlp_ini_free(all[i]->ini);
+    }
+}
+
 int main(void) {
     RUN_TEST(test_interrupt_and_resume_is_exact);
     RUN_TEST(test_resume_from_a_kept_checkpoint);
@@ -334,5 +382,6 @@ int main(void) {
     RUN_TEST(test_divergence_keeps_last_good_checkpoint);
     RUN_TEST(test_early_stopping);
     RUN_TEST(test_step_schedule_in_metrics);
+    RUN_TEST(test_continue_with_changed_settings);
     return harness_finish();
 }

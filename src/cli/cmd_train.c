@@ -2,19 +2,19 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "io/folders.h"
 #include "mpi/distributed.h"
-#include "train/train_config.h"
+#include "train/train_run.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
     "usage: mlp train CONFIG.ini [--set SECTION.KEY=VALUE ...] [--out RUNDIR] [--quiet]\n"
-    "       mlp train --resume RUNDIR [--from CHECKPOINT] [--quiet]\n"
+    "       mlp train --resume RUNDIR [--from CHECKPOINT] [--set SECTION.KEY=VALUE ...] [--quiet]\n"
     "       mlp train --keys\n"
     "\n"
     "Trains the network CONFIG.ini describes (every key: docs/config.md) and writes RUNDIR\n"
@@ -23,7 +23,10 @@ static const char usage[] =
     "\n"
     "  --set S.K=V     override one config key (repeatable), e.g. --set schedule.lr=0.01\n"
     "  --out RUNDIR    the run folder\n"
-    "  --resume RUNDIR continue an interrupted run exactly where its last checkpoint stopped\n"
+    "  --resume RUNDIR continue an interrupted run exactly where its last checkpoint stopped;\n"
+    "                  with --set, continue it (finished or not) with changed settings from\n"
+    "                  there on, e.g. --set training.epochs=20 --set regularization.l2=0.001\n"
+    "                  (recorded in RUNDIR/changes.csv; docs/training.md)\n"
     "  --from FILE     with --resume: continue from this checkpoint of the run instead (a\n"
     "                  step-N.safetensors kept with checkpoint.keep = true)\n"
     "  --quiet         no progress output\n"
@@ -32,15 +35,6 @@ static const char usage[] =
     "Progress goes to stderr: a live line on a terminal, one line per epoch otherwise. Ctrl-C\n"
     "saves last.safetensors and stops; --resume continues. Exit status: 0 done, 1 runtime error\n"
     "(bad data, divergence, interruption), 2 usage error (bad arguments or config).\n";
-
-/* runs/NAME for CONFIG path .../NAME.ini */
-static void default_run_dir(const char *config, char *out, size_t size) {
-    const char *base = strrchr(config, '/');
-    base = base ? base + 1 : config;
-    size_t n = strlen(base);
-    if (n > 4 && strcmp(base + n - 4, ".ini") == 0) n -= 4;
-    snprintf(out, size, "runs/%.*s", (int)n, base);
-}
 
 static void print_result(const mlp_train_result *r, const char *run_dir) {
     printf("%s after %zu epochs (%llu steps) in %.1f s, %.0f samples/s",
@@ -54,17 +48,31 @@ static void print_result(const mlp_train_result *r, const char *run_dir) {
     printf("run folder: %s\n", run_dir);
 }
 
+/* The settings a resumed run changes, before it starts. */
+static void print_changes(const mlp_train_run *run) {
+    if (!run->num_changes) return;
+    fprintf(stderr, "mlp train: %s continues from step %llu with changed settings:\n", run->run_dir,
+            (unsigned long long)run->step);
+    for (size_t i = 0; i < run->num_changes; i++)
+        fprintf(stderr, "  %s: %s -> %s\n", run->changes[i].key, run->changes[i].before,
+                run->changes[i].after);
+    fprintf(stderr,
+            "mlp train: from here on the run equals no uninterrupted run; %s/changes.csv "
+            "records the changes\n",
+            run->run_dir);
+}
+
 /* What to do after a run that did not finish, in the command's words. */
-static void advise(mlp_status st, const char *run_dir) {
+static void advise(mlp_status st, const mlp_train_run *run) {
     if (st == MLP_ERR_INTERRUPTED)
-        fprintf(stderr, "mlp train: continue with: mlp train --resume %s\n", run_dir);
+        fprintf(stderr, "mlp train: continue with: mlp train --resume %s\n", run->run_dir);
     else if (st == MLP_ERR_NUMERIC)
         fprintf(stderr, "mlp train: try a lower schedule.lr or a training.clip_norm\n");
     else if (st == MLP_ERR_STATE)
         fprintf(stderr,
-                "mlp train: to train its model further, start a new run from its weights "
-                "with init.from = %s/last.safetensors\n",
-                run_dir);
+                "mlp train: to train it further, give it more epochs (other settings may "
+                "change with them): mlp train --resume %s --set training.epochs=%zu\n",
+                run->run_dir, run->epoch + run->config.epochs);
 }
 
 static int print_keys(void) {
@@ -80,112 +88,70 @@ static int print_keys(void) {
  * cannot be drawn is a warning (silent after a failed run, whose metrics may be empty), not a
  * failed run. */
 static void draw_curves(const char *run_dir, bool warn) {
-    char metrics[4200], png[4200];
-    snprintf(metrics, sizeof metrics, "%s/metrics.csv", run_dir);
-    snprintf(png, sizeof png, "%s/curves.png", run_dir);
-    struct stat st;
-    if (stat(metrics, &st) != 0) return;
+    char metrics[PATH_MAX], png[PATH_MAX];
     mlp_error err = {0};
+    struct stat st;
+    if (mlp_path_join(metrics, run_dir, "metrics.csv", &err) != MLP_OK ||
+        mlp_path_join(png, run_dir, "curves.png", &err) != MLP_OK || stat(metrics, &st) != 0)
+        return;
     const char *dirs[] = {run_dir};
     if (mlp_plot_curves(dirs, 1, NULL, png, &err) != MLP_OK && warn)
         fprintf(stderr, "mlp train: warning: %s not drawn: %s\n", png, err.message);
 }
 
-int cmd_train(int argc, char **argv) {
-    const char *config_path = NULL, *out = NULL, *resume = NULL, *from = NULL;
-    char **sets = calloc((size_t)argc, sizeof *sets);
-    size_t num_sets = 0;
-    bool quiet = false;
-    int code = EXIT_OK;
-    for (int i = 1; i < argc && code == EXIT_OK; i++) {
-        bool missing = false;
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            free(sets);
-            return EXIT_OK;
-        } else if (strcmp(argv[i], "--keys") == 0) {
-            free(sets);
-            return print_keys();
-        } else if ((v = cli_option(argc, argv, &i, "--set", &missing))) {
-            sets[num_sets++] = (char *)v;
-        } else if ((v = cli_option(argc, argv, &i, "--out", &missing))) {
-            out = v;
-        } else if ((v = cli_option(argc, argv, &i, "--resume", &missing))) {
-            resume = v;
-        } else if ((v = cli_option(argc, argv, &i, "--from", &missing))) {
-            from = v;
-        } else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-            quiet = true;
-        } else if (missing) {
-            code = cli_usage("train", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-') {
-            code = cli_usage("train", "unknown option '%s'", argv[i]);
-        } else if (!config_path) {
-            config_path = argv[i];
-        } else {
-            code = cli_usage("train", "unexpected argument '%s'", argv[i]);
-        }
-    }
-    if (code == EXIT_OK && !resume && !config_path)
+/* The run to train from the arguments, or an exit code (CLI_HELP after --help or --keys). */
+static int prepare(int argc, char **argv, mlp_train_run *run, bool *quiet) {
+    const char *out = NULL, *resume = NULL, *from = NULL;
+    bool keys = false;
+    cli_texts sets = {0}, positional = {0};
+    const cli_option_spec options[] = {
+        {"--set", NULL, CLI_TEXTS, &sets, 0, 0},     {"--out", NULL, CLI_TEXT, &out, 0, 0},
+        {"--resume", NULL, CLI_TEXT, &resume, 0, 0}, {"--from", NULL, CLI_TEXT, &from, 0, 0},
+        {"--quiet", "-q", CLI_FLAG, quiet, 0, 0},    {"--keys", NULL, CLI_FLAG, &keys, 0, 0},
+    };
+    int code = cli_parse("train", usage, argc, argv, options, sizeof options / sizeof *options,
+                         &positional);
+    if (code == EXIT_OK && keys) code = print_keys() == EXIT_OK ? CLI_HELP : EXIT_RUNTIME;
+    if (code == EXIT_OK && positional.count > (resume ? 0 : 1))
+        code = cli_usage("train", "unexpected argument '%s'", positional.items[resume ? 0 : 1]);
+    if (code == EXIT_OK && !resume && !positional.count)
         code = cli_usage("train", "a config file or --resume RUNDIR is required");
     if (code == EXIT_OK && from && !resume)
         code = cli_usage("train", "--from FILE goes with --resume RUNDIR");
-    if (code == EXIT_OK && resume && (config_path || num_sets || out))
-        code = cli_usage("train", "--resume RUNDIR takes no config, --set or --out: a resumed "
-                                  "run continues with its own config.ini");
-    if (code != EXIT_OK) {
-        free(sets);
-        return code;
-    }
-
-    char run_dir[4096], resume_config[4200], last[4200];
-    if (resume) {
-        snprintf(run_dir, sizeof run_dir, "%s", resume);
-        snprintf(resume_config, sizeof resume_config, "%s/config.ini", resume);
-        config_path = resume_config;
-        snprintf(last, sizeof last, "%s/last.safetensors", resume);
-        if (!from) from = last;
-    } else if (out) {
-        snprintf(run_dir, sizeof run_dir, "%s", out);
-    } else {
-        default_run_dir(config_path, run_dir, sizeof run_dir);
-    }
-
+    if (code == EXIT_OK && resume && out)
+        code = cli_usage("train", "--resume RUNDIR takes no --out: the run continues in RUNDIR");
     mlp_error err = {0};
-    mlp_ini *ini = NULL;
-    mlp_train_config config;
-    char *text = NULL;
-    mlp_status st = mlp_train_ini_load(&ini, config_path, sets, num_sets, &err);
-    if (st == MLP_OK) st = mlp_train_config_from_ini(ini, &config, &err);
-    if (st == MLP_OK) {
-        text = mlp_ini_to_text(ini, &err);
-        if (!text) st = err.status;
-    }
-    free(sets);
-    if (st != MLP_OK) {
-        /* A config that does not parse or check is the caller's mistake. */
-        code = st == MLP_ERR_IO || st == MLP_ERR_MEMORY ? cli_fail("train", &err)
-                                                        : cli_usage("train", "%s", err.message);
-        mlp_ini_free(ini);
-        return code;
-    }
-    config.config_text = text;
+    mlp_status st = MLP_OK;
+    if (code == EXIT_OK && resume)
+        st = mlp_train_run_resume(run, resume, from, sets.items, sets.count, &err);
+    else if (code == EXIT_OK)
+        st = mlp_train_run_new(run, positional.items[0], sets.items, sets.count, out, &err);
+    free(sets.items);
+    free(positional.items);
+    /* A config that does not parse or check, or a fixed key changed, is the caller's mistake. */
+    if (st == MLP_ERR_ARGUMENT) return cli_usage("train", "%s", err.message);
+    return st != MLP_OK ? cli_fail("train", &err) : code;
+}
+
+int cmd_train(int argc, char **argv) {
+    mlp_train_run run;
+    bool quiet = false;
+    int code = prepare(argc, argv, &run, &quiet);
+    if (code != EXIT_OK) return code == CLI_HELP ? EXIT_OK : code;
     /* Under mpirun: data-parallel training over the ranks, which share this host's cores; rank 0
      * reports and writes the run folder (docs/scaling.md). */
+    mlp_error err = {0};
     mlp_world *world = NULL;
     if (mlp_world_start(&world, &argc, &argv, &err) != MLP_OK) {
-        free(text);
-        mlp_ini_free(ini);
+        mlp_train_run_free(&run);
         return cli_fail("train", &err);
     }
     mlp_distributed distributed = mlp_world_distributed(world);
     bool parallel = mlp_world_size(world) > 1, root = mlp_world_rank(world) == 0;
     long share = sysconf(_SC_NPROCESSORS_ONLN) / mlp_world_local_size(world);
-    if (!config.threads && parallel) config.threads = share > 1 ? (int)share : 1;
+    if (!run.config.threads && parallel) run.config.threads = share > 1 ? (int)share : 1;
+    if (root) print_changes(&run);
 
-    /* runs/ is made on demand for the default run folder (a failure shows up in mlp_train). */
-    if (!resume && !out) (void)mkdir("runs", 0777);
     cli_progress progress;
     cli_progress_init(&progress, quiet || !root);
     mlp_train_hooks hooks = {
@@ -195,22 +161,22 @@ int cmd_train(int argc, char **argv) {
         .distributed = parallel ? &distributed : NULL,
     };
     mlp_train_result result;
-    st = mlp_train(&config, run_dir, from, &hooks, &result, &err);
+    mlp_status st = mlp_train(&run.config, run.run_dir, run.checkpoint[0] ? run.checkpoint : NULL,
+                              &hooks, &result, &err);
     cli_progress_finish(&progress);
     if (st != MLP_OK) {
         code = cli_fail("train", &err);
-        advise(st, run_dir);
+        advise(st, &run);
     }
-    /* A failure on one rank (not a stop all ranks agreed on) would leave the others waiting. */
-    /* The result is filled when training ran: finished, interrupted or diverged. */
+    /* The result is filled when training ran: finished, interrupted or diverged. A failure on
+     * one rank (not a stop all ranks agreed on) would leave the others waiting. */
     bool ran = st == MLP_OK || st == MLP_ERR_INTERRUPTED || st == MLP_ERR_NUMERIC;
     if (!ran && parallel)
         mlp_world_abort(world, EXIT_RUNTIME);
     else if (root && ran)
-        print_result(&result, run_dir);
-    if (root) draw_curves(run_dir, st == MLP_OK);
-    free(text);
-    mlp_ini_free(ini);
+        print_result(&result, run.run_dir);
+    if (root) draw_curves(run.run_dir, st == MLP_OK);
+    mlp_train_run_free(&run);
     mlp_world_finish(world);
     return code;
 }

@@ -737,6 +737,39 @@ bool mlp_ini_is_set(const mlp_ini *ini, const char *name) {
     return i >= 0 && ini->values[i].is_set;
 }
 
+const char *mlp_ini_value_text(const mlp_ini *ini, const char *name) {
+    ptrdiff_t i = find_name(ini->schema, name);
+    return i < 0 ? NULL : ini->values[i].text;
+}
+
+bool mlp_ini_same_value(const mlp_ini *a, const mlp_ini *b, size_t index) {
+    const ini_value *x = &a->values[index], *y = &b->values[index];
+    switch (a->schema->keys[index].type) {
+    case MLP_INI_INT:
+        return x->int_value == y->int_value;
+    case MLP_INI_FLOAT:
+        return x->float_value == y->float_value;
+    case MLP_INI_BOOL:
+        return x->bool_value == y->bool_value;
+    case MLP_INI_ENUM:
+        return x->choice == y->choice;
+    case MLP_INI_STRING:
+        return strcmp(x->text, y->text) == 0;
+    case MLP_INI_INT_LIST:
+    case MLP_INI_FLOAT_LIST:
+    case MLP_INI_STRING_LIST:
+        break;
+    }
+    if (x->count != y->count) return false;
+    mlp_ini_type type = a->schema->keys[index].type;
+    for (size_t k = 0; k < x->count; k++)
+        if (type == MLP_INI_INT_LIST     ? x->ints[k] != y->ints[k]
+            : type == MLP_INI_FLOAT_LIST ? x->floats[k] != y->floats[k]
+                                         : strcmp(x->strings[k], y->strings[k]) != 0)
+            return false;
+    return true;
+}
+
 mlp_status mlp_ini_invalid(const mlp_ini *ini, const char *name, mlp_error *err, const char *format,
                            ...) {
     char reason[MLP_ERROR_MESSAGE_SIZE];

@@ -94,6 +94,13 @@ const char *mlp_ini_origin(const mlp_ini *ini, const char *name);
 /* True when the value was given in a file or by --set rather than left at its default. */
 bool mlp_ini_is_set(const mlp_ini *ini, const char *name);
 
+/* The value of "section.key" as text, as given (NULL for an unknown key); valid until the value
+ * changes or ini is freed. */
+const char *mlp_ini_value_text(const mlp_ini *ini, const char *name);
+/* True when the schema's key number `index` has the same value in a and b (two configs of one
+ * schema), compared by type: "0.10" and "0.1" are the same float. */
+bool mlp_ini_same_value(const mlp_ini *a, const mlp_ini *b, size_t index);
+
 /* For checks the schema cannot express (ranges, combinations): fails with status MLP_ERR_ARGUMENT
  * and the message "ORIGIN: section.key = VALUE: <formatted reason>". */
 #if defined(__GNUC__)

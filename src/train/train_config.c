@@ -3,8 +3,11 @@
 
 #include "core/names.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const output_names[] = {"auto", "identity", "sigmoid", "tanh", NULL};
@@ -149,6 +152,111 @@ mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets
         *ini = NULL;
     }
     return st;
+}
+
+/* Why each is fixed: seed, data.train, the split (data.validation, validation_count,
+ * stratified) and data.transform decide which samples train and how they are prepared (the
+ * preparation is fitted once and stored in the model); network.* but dropout give the weights'
+ * shapes and meaning; init.* only act at step 0; the optimizer's kind and centred variant decide
+ * which buffers the checkpoint holds; the monitors decide what early stopping's and the plateau
+ * schedule's best values, carried in the checkpoint, measure. */
+static const char *const fixed_keys[] = {
+    "seed",
+    "data.train",
+    "data.transform",
+    "data.validation",
+    "data.validation_count",
+    "data.stratified",
+    "network.hidden",
+    "network.activation",
+    "network.loss",
+    "network.output",
+    "network.leaky_relu_slope",
+    "init.kind",
+    "init.scale",
+    "init.bias",
+    "init.from",
+    "optimizer.kind",
+    "optimizer.centered",
+    "schedule.plateau_monitor",
+    "early_stopping.monitor",
+};
+
+bool mlp_train_key_fixed(const char *name) {
+    for (size_t i = 0; i < sizeof fixed_keys / sizeof *fixed_keys; i++)
+        if (strcmp(name, fixed_keys[i]) == 0) return true;
+    return false;
+}
+
+void mlp_setting_changes_free(mlp_setting_change *changes, size_t count) {
+    for (size_t i = 0; changes && i < count; i++) {
+        free(changes[i].before);
+        free(changes[i].after);
+    }
+    free(changes);
+}
+
+static mlp_status diff_configs(const mlp_ini *a, const mlp_ini *b, mlp_setting_change **changes,
+                               size_t *count, mlp_error *err) {
+    mlp_text refused = {0};
+    for (size_t i = 0; i < schema.num_keys; i++) {
+        if (mlp_ini_same_value(a, b, i)) continue;
+        mlp_setting_change c = {0};
+        const mlp_ini_key *k = &schema.keys[i];
+        snprintf(c.key, sizeof c.key, "%s%s%s", k->section, k->section[0] ? "." : "", k->key);
+        const char *before = mlp_ini_value_text(a, c.key), *after = mlp_ini_value_text(b, c.key);
+        double m0 = 0, m1 = 0;
+        if (strcmp(c.key, "optimizer.momentum") == 0) {
+            MLP_TRY(mlp_ini_get_float(a, c.key, &m0, err));
+            MLP_TRY(mlp_ini_get_float(b, c.key, &m1, err));
+        }
+        if (mlp_train_key_fixed(c.key) || (m0 == 0) != (m1 == 0)) {
+            mlp_text_append(&refused, "%s%s (%s -> %s)", refused.length ? ", " : "", c.key, before,
+                            after);
+            continue;
+        }
+        mlp_setting_change *grown = realloc(*changes, (*count + 1) * sizeof *grown);
+        c.before = mlp_copy_string(before, err);
+        c.after = c.before ? mlp_copy_string(after, err) : NULL;
+        if (!grown || !c.after) {
+            free(c.before);
+            if (grown) *changes = grown;
+            free(mlp_text_finish(&refused, err));
+            return mlp_fail(err, MLP_ERR_MEMORY, "out of memory listing changed settings");
+        }
+        *changes = grown;
+        (*changes)[(*count)++] = c;
+    }
+    if (!refused.length && !refused.failed) return mlp_ok(err);
+    char *list = mlp_text_finish(&refused, err);
+    if (!list) return MLP_ERR_MEMORY;
+    mlp_status s = mlp_fail(err, MLP_ERR_ARGUMENT,
+                            "%s cannot change once the run has started (the data, its split and "
+                            "preparation, the network, its initialisation and the optimizer's "
+                            "buffers are fixed)",
+                            list);
+    free(list);
+    return s;
+}
+
+mlp_status mlp_train_config_changes(const char *before, const char *after,
+                                    mlp_setting_change **changes, size_t *count, mlp_error *err) {
+    *changes = NULL;
+    *count = 0;
+    mlp_ini *a = NULL, *b = NULL;
+    mlp_status s = mlp_ini_new(&a, &schema, err);
+    if (s == MLP_OK) s = mlp_ini_load_text(a, before, "the checkpoint's config", err);
+    if (s == MLP_OK) s = mlp_ini_new(&b, &schema, err);
+    if (s == MLP_OK) s = mlp_ini_load_text(b, after, "the new config", err);
+    if (s == MLP_OK) s = diff_configs(a, b, changes, count, err);
+    mlp_ini_free(a);
+    mlp_ini_free(b);
+    if (s != MLP_OK) {
+        mlp_setting_changes_free(*changes, *count);
+        *changes = NULL;
+        *count = 0;
+    }
+    return s;
 }
 
 /* Typed readers that check ranges and report the key and where it was set. */

@@ -15,6 +15,27 @@ const mlp_ini_schema *mlp_train_schema(void);
 mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets, size_t num_sets,
                               mlp_error *err);
 
+/* True for the keys a run cannot change once it has started (mlp train --resume with --set): the
+ * seed, the training data, its split and preparation, the network's shape and function, its
+ * initialisation, and the optimizer's kind and RMSprop's centred variant (their buffers are in the
+ * checkpoint). Every other key may change from a resumed step on. */
+bool mlp_train_key_fixed(const char *name);
+
+/* One setting changed when a run continues: "section.key" and its values as INI text. */
+typedef struct {
+    char key[96];
+    char *before, *after;
+} mlp_setting_change;
+
+/* The keys whose values differ between the config text a run has run with (before) and the one it
+ * continues with (after), in schema order (values compared by type: "0.10" equals "0.1"). Fixed
+ * keys among them (mlp_train_key_fixed), and optimizer.momentum going from 0 to non-zero or back
+ * (that adds or drops a buffer), are an MLP_ERR_ARGUMENT naming each. *changes is malloc'ed
+ * (mlp_setting_changes_free), NULL when *count is 0. */
+mlp_status mlp_train_config_changes(const char *before, const char *after,
+                                    mlp_setting_change **changes, size_t *count, mlp_error *err);
+void mlp_setting_changes_free(mlp_setting_change *changes, size_t count);
+
 /* Reads every key into config. Strings (sources, init_from) are borrowed from ini, so ini must
  * outlive config; config->config_text is left NULL (the caller owns that text). Values out of
  * range or inconsistent are errors naming the key and where it was set. */

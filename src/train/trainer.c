@@ -14,14 +14,19 @@
 #include "train/checkpoint.h"
 #include "train/model_file.h"
 #include "train/train_config.h"
+#include "train/train_run.h"
 #include "util/error.h"
+#include "util/text.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Random streams, one per purpose. */
 enum { STREAM_INIT = 1, STREAM_SPLIT, STREAM_DROPOUT, STREAM_AUGMENT, STREAM_SHUFFLE = 1000 };
@@ -32,7 +37,7 @@ typedef struct {
     const char *run_dir;
     bool writer; /* rank 0 writes the run folder */
     char last_path[PATH_MAX], best_path[PATH_MAX], metrics_path[PATH_MAX], summary_path[PATH_MAX],
-        config_path[PATH_MAX];
+        config_path[PATH_MAX], changes_path[PATH_MAX];
 
     mlp_dataset *train, *test;
     uint32_t *indices; /* training split [0, num_train), then validation [num_train, count) */
@@ -49,6 +54,11 @@ typedef struct {
     size_t buffer_rows;
 
     mlp_metrics_log *log;
+    /* The settings changed when the run continued, as [{step, epoch, key, before, after}]: the
+     * checkpoint's history (metadata train.changes) and this resume's changes. */
+    cJSON *history;
+    mlp_setting_change *changes; /* this resume's */
+    size_t num_changes;
     mlp_run_state state;
     float lr;
     double clock_start, seconds_start; /* this process's start and the seconds before it */
@@ -73,6 +83,7 @@ static mlp_status make_run_dir(trainer *t, const char *dir, mlp_error *err) {
     MLP_TRY(mlp_path_join(t->best_path, dir, "best.safetensors", err));
     MLP_TRY(mlp_path_join(t->metrics_path, dir, "metrics.csv", err));
     MLP_TRY(mlp_path_join(t->summary_path, dir, "summary.json", err));
+    MLP_TRY(mlp_path_join(t->changes_path, dir, "changes.csv", err));
     return mlp_path_join(t->config_path, dir, "config.ini", err);
 }
 
@@ -507,7 +518,17 @@ static mlp_status write_summary(const trainer *t, const mlp_train_result *r, mlp
         .seed = t->cfg->seed,
         .threads = (int)mlp_net_threads(t->net),
     };
-    return mlp_summary_write(t->summary_path, &summary, NULL, err);
+    /* The settings changed on the way ([] for a run that equals an uninterrupted one). */
+    cJSON *extra = cJSON_CreateObject();
+    cJSON *changes = t->history ? cJSON_Duplicate(t->history, true) : cJSON_CreateArray();
+    if (!extra || !changes || !cJSON_AddItemToObject(extra, "setting_changes", changes)) {
+        cJSON_Delete(extra);
+        cJSON_Delete(changes);
+        return mlp_fail(err, MLP_ERR_MEMORY, "%s: out of memory", t->summary_path);
+    }
+    mlp_status s = mlp_summary_write(t->summary_path, &summary, extra, err);
+    cJSON_Delete(extra);
+    return s;
 }
 
 static void trainer_free(trainer *t) {
@@ -522,6 +543,8 @@ static void trainer_free(trainer *t) {
     free(t->x);
     free(t->labels);
     mlp_metrics_log_free(t->log);
+    cJSON_Delete(t->history);
+    mlp_setting_changes_free(t->changes, t->num_changes);
 }
 
 /* ---- The loop ---- */
@@ -597,19 +620,27 @@ const char *mlp_stop_reason_name(mlp_stop_reason reason) {
     return NULL;
 }
 
-/* The run folder, and the checkpoint to resume from read into *ckpt; a finished run's checkpoint
- * is refused, with its stop reason and epochs in *result. */
+/* The run folder, and the checkpoint to resume from read into *ckpt with the settings the config
+ * changes against the checkpoint's own (t->changes). A finished run's checkpoint is continued
+ * only with changed settings and epochs left to run; refused otherwise, with its stop reason and
+ * epochs in *result. */
 static mlp_status open_run(trainer *t, const char *run_dir, const char *resume_from,
                            mlp_safetensors **ckpt, mlp_train_result *result, mlp_error *err) {
     MLP_TRY(make_run_dir(t, run_dir, err));
     if (!resume_from) return mlp_ok(err);
     MLP_TRY(mlp_safetensors_read(ckpt, resume_from, err));
+    const char *before = mlp_safetensors_metadata(*ckpt, "config");
+    if (before && t->cfg->config_text)
+        MLP_TRY(mlp_train_config_changes(before, t->cfg->config_text, &t->changes, &t->num_changes,
+                                         err));
     uint64_t finished = 0, epochs = 0, steps = 0;
     if (mlp_safetensors_metadata(*ckpt, "train.finished"))
         MLP_TRY(mlp_safetensors_get_metadata_u64(*ckpt, "train.finished", &finished, err));
-    if (!finished) return mlp_ok(err);
     MLP_TRY(mlp_safetensors_get_metadata_u64(*ckpt, "train.epoch", &epochs, err));
     MLP_TRY(mlp_safetensors_get_metadata_u64(*ckpt, "train.step", &steps, err));
+    if (!finished || t->num_changes)
+        MLP_TRY(mlp_train_epochs_left(t->cfg, resume_from, epochs, finished, err));
+    if (!finished || t->num_changes) return mlp_ok(err);
     const char *reason = mlp_safetensors_metadata(*ckpt, "train.stop_reason");
     if (!mlp_stop_reason_parse(reason, &result->stop_reason))
         return mlp_fail(err, MLP_ERR_FORMAT,
@@ -618,8 +649,66 @@ static mlp_status open_run(trainer *t, const char *run_dir, const char *resume_f
     result->epochs_run = (size_t)epochs;
     result->steps = steps;
     return mlp_fail(err, MLP_ERR_STATE,
-                    "%s: the run has finished (%s after %llu epochs, %llu steps)", resume_from,
-                    reason ? reason : "?", (unsigned long long)epochs, (unsigned long long)steps);
+                    "%s: the run has finished (%s after %llu epochs, %llu steps) and no setting "
+                    "changes",
+                    resume_from, reason ? reason : "?", (unsigned long long)epochs,
+                    (unsigned long long)steps);
+}
+
+/* The history of setting changes: the checkpoint's, then this resume's at its step. The model
+ * carries it (metadata train.changes, so later checkpoints do), the run folder shows it as
+ * changes.csv (removed when empty: a resume from before any change leaves none). */
+static mlp_status record_history(trainer *t, const mlp_safetensors *ckpt, mlp_error *err) {
+    const char *old = ckpt ? mlp_safetensors_metadata(ckpt, "train.changes") : NULL;
+    t->history = old ? cJSON_Parse(old) : cJSON_CreateArray();
+    if (old && !cJSON_IsArray(t->history))
+        return mlp_fail(err, MLP_ERR_FORMAT, "%s: metadata 'train.changes' is not a JSON array",
+                        mlp_safetensors_source(ckpt));
+    bool ok = t->history != NULL;
+    for (size_t i = 0; ok && i < t->num_changes; i++) {
+        cJSON *row = cJSON_CreateObject();
+        ok = row && cJSON_AddItemToArray(t->history, row) &&
+             cJSON_AddNumberToObject(row, "step", (double)t->state.step) &&
+             cJSON_AddNumberToObject(row, "epoch", epoch_progress(t)) &&
+             cJSON_AddStringToObject(row, "key", t->changes[i].key) &&
+             cJSON_AddStringToObject(row, "before", t->changes[i].before) &&
+             cJSON_AddStringToObject(row, "after", t->changes[i].after);
+    }
+    if (!ok) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory recording setting changes");
+    int n = cJSON_GetArraySize(t->history);
+    if (n == 0) {
+        if (t->writer && unlink(t->changes_path) != 0 && errno != ENOENT)
+            return mlp_fail(err, MLP_ERR_IO, "%s: cannot remove: %s", t->changes_path,
+                            strerror(errno));
+        return mlp_ok(err);
+    }
+    char *json = cJSON_PrintUnformatted(t->history);
+    mlp_text csv = {0};
+    mlp_text_append(&csv, "step,epoch,key,before,after\n");
+    for (const cJSON *row = t->history->child; row; row = row->next) {
+        const cJSON *step = cJSON_GetObjectItem(row, "step"),
+                    *epoch = cJSON_GetObjectItem(row, "epoch");
+        mlp_text_append(&csv, "%.0f,%.6g", cJSON_GetNumberValue(step), cJSON_GetNumberValue(epoch));
+        const char *names[] = {"key", "before", "after"};
+        for (size_t k = 0; k < 3; k++) {
+            /* CSV quoting: values may hold commas (lists) and quotes. */
+            const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(row, names[k]));
+            mlp_text_append(&csv, ",\"");
+            for (const char *p = v ? v : ""; *p; p++)
+                mlp_text_append(&csv, *p == '"' ? "\"\"" : "%c", *p);
+            mlp_text_append(&csv, "\"");
+        }
+        mlp_text_append(&csv, "\n");
+    }
+    char *text = mlp_text_finish(&csv, err);
+    mlp_status s = json && text
+                       ? MLP_OK
+                       : mlp_fail(err, MLP_ERR_MEMORY, "out of memory recording setting changes");
+    if (s == MLP_OK) s = mlp_model_set_metadata(t->model, "train.changes", json, err);
+    if (s == MLP_OK && t->writer) s = mlp_atomic_write_text(t->changes_path, text, err);
+    free(json);
+    free(text);
+    return s;
 }
 
 mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const char *resume_from,
@@ -632,6 +721,9 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
     mlp_status s = open_run(&t, run_dir, resume_from, &ckpt, result, err);
     if (s == MLP_OK) s = setup_data(&t, err);
     if (s == MLP_OK) s = setup_model(&t, ckpt, err);
+    /* A finished run continued with changed settings (open_run allowed it) runs on. */
+    t.state.finished = false;
+    if (s == MLP_OK && resume) s = record_history(&t, ckpt, err);
     mlp_safetensors_free(ckpt);
     if (s == MLP_OK && resume && t.state.position > t.num_train)
         s = mlp_fail(err, MLP_ERR_FORMAT,
@@ -640,11 +732,11 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
     if (s == MLP_OK && t.writer) {
         if (resume)
             s = mlp_metrics_log_resume(&t.log, t.metrics_path, t.state.step, err);
-        else {
+        else
             s = mlp_metrics_log_create(&t.log, t.metrics_path, err);
-            if (s == MLP_OK && config->config_text)
-                s = mlp_atomic_write_text(t.config_path, config->config_text, err);
-        }
+        /* Rewritten on resume too: the settings the run goes on with. */
+        if (s == MLP_OK && config->config_text)
+            s = mlp_atomic_write_text(t.config_path, config->config_text, err);
     }
     t.have_checkpoint = resume;
     t.last_good_step = t.state.step;
