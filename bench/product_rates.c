@@ -100,9 +100,9 @@ int main(void) {
     bool own = sgemm_avx512_supported(), bf16 = core_bf16_supported(NULL);
     for (size_t b = 0; b < sizeof shapes / sizeof *shapes; b++) {
         layer l = {shapes[b][0], shapes[b][1], shapes[b][2], NULL, NULL,
-                   NULL,         NULL,         NULL,         NULL, {NULL, NULL, NULL}};
+                   NULL,         NULL,         NULL,         NULL, {NULL, NULL}};
         size_t words = 2 * (l.batch + l.in) * (l.in + l.out) + 64;
-        l.bf16 = (core_bf16_buffers){calloc(words, 4), calloc(words, 4), calloc(words, 4)};
+        l.bf16 = (core_bf16_buffers){calloc(words, 4), calloc(words, 4)};
         l.x = random_matrix(l.batch * l.in);
         l.w = random_matrix(l.out * l.in);
         l.delta = random_matrix(l.batch * l.out);
@@ -124,7 +124,6 @@ int main(void) {
         free(l.delta_in);
         free(l.bf16.a);
         free(l.bf16.b);
-        free(l.bf16.t);
     }
     return 0;
 }

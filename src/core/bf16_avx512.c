@@ -61,14 +61,92 @@ void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, 
     }
 }
 
+/* Transposes the 16 x 16 words r[0..15] in place (r[i] word j becomes r[j] word i): pairs of
+ * words, then of 64-bit halves, within each 128-bit lane; then the 128-bit lanes across rows. */
+INLINE void transpose16(__m512i r[16]) {
+    __m512i t[16], u[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    /* u[4i + q], lane L: column 4L + q of rows 4i..4i+3 */
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int q = 0; q < 4; q++) {
+        __m512i a = _mm512_shuffle_i32x4(u[q], u[4 + q], 0x88);
+        __m512i b = _mm512_shuffle_i32x4(u[q], u[4 + q], 0xDD);
+        __m512i c = _mm512_shuffle_i32x4(u[8 + q], u[12 + q], 0x88);
+        __m512i d = _mm512_shuffle_i32x4(u[8 + q], u[12 + q], 0xDD);
+        r[q] = _mm512_shuffle_i32x4(a, c, 0x88);
+        r[8 + q] = _mm512_shuffle_i32x4(a, c, 0xDD);
+        r[4 + q] = _mm512_shuffle_i32x4(b, d, 0x88);
+        r[12 + q] = _mm512_shuffle_i32x4(b, d, 0xDD);
+    }
+}
+
+INLINE __mmask16 first(size_t count) {
+    return (__mmask16)(count >= 16 ? 0xffff : (1u << count) - 1);
+}
+
+void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                               uint32_t *dst) {
+    size_t kp = (cols + 1) / 2;
+    for (size_t j0 = 0; j0 < rows; j0 += 16)
+        for (size_t p0 = 0; p0 < kp; p0 += 16) {
+            size_t c = 2 * p0, left = cols - c;
+            __mmask16 m0 = first(left), m1 = first(left > 16 ? left - 16 : 0);
+            __m512i r[16];
+            for (size_t jj = 0; jj < 16; jj++) {
+                const float *s = src + (j0 + jj) * ld + c;
+                r[jj] = j0 + jj < rows ? to_bf16(_mm512_maskz_loadu_ps(m1, s + 16),
+                                                 _mm512_maskz_loadu_ps(m0, s))
+                                       : _mm512_setzero_si512();
+            }
+            transpose16(r);
+            __mmask16 store = first(rows - j0);
+            for (size_t pp = 0; pp < 16 && p0 + pp < kp; pp++)
+                _mm512_mask_storeu_epi32(dst + (p0 + pp) * rows + j0, store, r[pp]);
+        }
+}
+
+void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                                    uint32_t *dst) {
+    const __m512i interleave =
+        _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6,
+                         21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    size_t kp = (rows + 1) / 2;
+    for (size_t p0 = 0; p0 < kp; p0 += 16)
+        for (size_t j0 = 0; j0 < cols; j0 += 16) {
+            __mmask16 m = first(cols - j0);
+            __m512i r[16];
+            for (size_t pp = 0; pp < 16; pp++) {
+                size_t row = 2 * (p0 + pp);
+                __m512 lo = row < rows ? _mm512_maskz_loadu_ps(m, src + row * ld + j0)
+                                       : _mm512_setzero_ps();
+                __m512 hi = row + 1 < rows ? _mm512_maskz_loadu_ps(m, src + (row + 1) * ld + j0)
+                                           : _mm512_setzero_ps();
+                r[pp] = _mm512_permutexvar_epi16(interleave, to_bf16(hi, lo));
+            }
+            transpose16(r);
+            __mmask16 store = first(kp - p0);
+            for (size_t jj = 0; jj < 16 && j0 + jj < cols; jj++)
+                _mm512_mask_storeu_epi32(dst + (j0 + jj) * kp + p0, store, r[jj]);
+        }
+}
+
 /* The 24 accumulators of a tile as named variables c<row><vector> (an array would live in
  * memory), as in sgemm_avx512.c. */
 #define TILE(X)                                                                                    \
     X(0, 0)                                                                                        \
     X(0, 1)                                                                                        \
     X(0, 2)                                                                                        \
-    X(0, 3) X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1)        \
-        X(3, 2) X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
+    X(0, 3)                                                                                        \
+    X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1) X(3, 2)        \
+        X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
 /* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last masked by `last`. */
@@ -143,6 +221,16 @@ void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, 
     (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
 }
 
+void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                               uint32_t *dst) {
+    (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
+}
+
+void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                                    uint32_t *dst) {
+    (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
+}
+
 void bf16_gemm(size_t m, size_t kp, const uint32_t *a, size_t lda, const uint32_t *b, size_t ldb,
                float *c, size_t ldc, size_t j0, size_t j1) {
     (void)m, (void)kp, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc, (void)j0,
@@ -150,14 +238,3 @@ void bf16_gemm(size_t m, size_t kp, const uint32_t *a, size_t lda, const uint32_
 }
 
 #endif
-
-/* Plain C (no vector instructions needed): blocks of 16 x 16 words, so both sides stay in cache. */
-void bf16_transpose(size_t rows, size_t cols, const uint32_t *src, uint32_t *dst) {
-    for (size_t i0 = 0; i0 < rows; i0 += 16)
-        for (size_t j0 = 0; j0 < cols; j0 += 16) {
-            size_t i1 = i0 + 16 < rows ? i0 + 16 : rows, j1 = j0 + 16 < cols ? j0 + 16 : cols;
-            for (size_t i = i0; i < i1; i++)
-                for (size_t j = j0; j < j1; j++)
-                    dst[j * rows + i] = src[i * cols + j];
-        }
-}

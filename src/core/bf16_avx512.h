@@ -28,8 +28,14 @@ void bf16_pack_rows(size_t rows, size_t cols, const float *src, size_t ld, uint3
  * j < cols, the missing row of an odd rows zero: pairs of rows interleaved. */
 void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst);
 
-/* dst[j rows + i] = src[i cols + j] for i < rows, j < cols (32-bit words). */
-void bf16_transpose(size_t rows, size_t cols, const uint32_t *src, uint32_t *dst);
+/* bf16_pack_rows, transposed: dst[p rows + r] = the pair (src[r ld + 2p], src[r ld + 2p + 1]). */
+void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                               uint32_t *dst);
+
+/* bf16_pack_row_pairs, transposed: dst[j kp + p] = the pair (src[2p ld + j], src[(2p + 1) ld + j]),
+ * kp = ceil(rows / 2). */
+void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                                    uint32_t *dst);
 
 /* C[i ldc + j] = sum over p < kp of a[i lda + p] . b[p ldb + j] (each a pair of bf16, the dot of
  * two pairs two products), for i < m and j0 <= j < j1; every output summed over p in order, so the

@@ -35,8 +35,7 @@ mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) 
 static void free_bf16(mlp_net *net) {
     free(net->bf16.a);
     free(net->bf16.b);
-    free(net->bf16.t);
-    net->bf16 = (core_bf16_buffers){NULL, NULL, NULL};
+    net->bf16 = (core_bf16_buffers){NULL, NULL};
     net->bf16_capacity = 0;
 }
 
@@ -57,13 +56,11 @@ static mlp_status reserve_bf16(mlp_net *net, size_t capacity, mlp_error *err) {
             if (b[p] > words_b) words_b = b[p];
         }
     }
-    core_bf16_buffers fresh = {
-        mlp_calloc(words_a, sizeof(uint32_t), err), mlp_calloc(words_b, sizeof(uint32_t), err),
-        mlp_calloc(words_a > words_b ? words_a : words_b, sizeof(uint32_t), err)};
-    if (!fresh.a || !fresh.b || !fresh.t) {
+    core_bf16_buffers fresh = {mlp_calloc(words_a, sizeof(uint32_t), err),
+                               mlp_calloc(words_b, sizeof(uint32_t), err)};
+    if (!fresh.a || !fresh.b) {
         free(fresh.a);
         free(fresh.b);
-        free(fresh.t);
         return MLP_ERR_MEMORY;
     }
     free_bf16(net);

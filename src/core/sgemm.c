@@ -182,20 +182,19 @@ static void bf16_rows_part(void *arg, size_t part, size_t parts) {
 }
 
 /* Packs op(A) as [m, kp] rows of pairs along k into bf16->a and op(B) as [kp, n] pairs of k rows
- * into bf16->b (kp = ceil(k/2)); a transposed layout goes through bf16->t. */
+ * into bf16->b (kp = ceil(k/2)), transposing 16 x 16 blocks in registers where the stored layout
+ * is the other one. */
 static bf16_product bf16_pack(const core_bf16_buffers *bf16, bool trans_a, bool trans_b, size_t m,
                               size_t n, size_t k, const float *a, size_t lda, const float *b,
                               size_t ldb, float *c, size_t ldc) {
     size_t kp = (k + 1) / 2;
-    if (trans_a) { /* A stored [k, m]: pairs of its rows, then transposed */
-        bf16_pack_row_pairs(k, m, a, lda, bf16->t);
-        bf16_transpose(kp, m, bf16->t, bf16->a);
-    } else
+    if (trans_a) /* A stored [k, m] */
+        bf16_pack_row_pairs_transposed(k, m, a, lda, bf16->a);
+    else
         bf16_pack_rows(m, k, a, lda, bf16->a);
-    if (trans_b) { /* B stored [n, k]: its rows packed, then transposed */
-        bf16_pack_rows(n, k, b, ldb, bf16->t);
-        bf16_transpose(n, kp, bf16->t, bf16->b);
-    } else
+    if (trans_b) /* B stored [n, k] */
+        bf16_pack_rows_transposed(n, k, b, ldb, bf16->b);
+    else
         bf16_pack_row_pairs(k, n, b, ldb, bf16->b);
     return (bf16_product){m, n, kp, bf16->a, bf16->b, c, ldc, NULL, NULL};
 }

@@ -34,10 +34,9 @@ void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const
 
 /* The products in bf16 (bf16_avx512.h): operands rounded to bfloat16 (round to nearest even),
  * products exact, sums in float32. Pack buffers for products up to a size, 32-bit words each:
- * a: m ceil(k/2), b: ceil(k/2) n, t: the larger of the two. NULL (in the network's workspace): the
- * products stay float32. */
+ * a: m ceil(k/2), b: ceil(k/2) n. NULL (in the network's workspace): the products stay float32. */
 typedef struct {
-    uint32_t *a, *b, *t;
+    uint32_t *a, *b;
 } core_bf16_buffers;
 
 /* Whether this CPU and build can do the bf16 products: AVX-512 F/VL/BW/DQ and AVX512_BF16, and a
@@ -45,7 +44,7 @@ typedef struct {
  * "this CPU lacks AVX512_BF16". */
 bool core_bf16_supported(const char **missing);
 
-/* The words of buffers a and b a product of m x n outputs over k needs (t: the larger). */
+/* The words of buffers a and b a product of m x n outputs over k needs. */
 size_t core_bf16_words_a(size_t m, size_t k);
 size_t core_bf16_words_b(size_t n, size_t k);
 
