@@ -80,7 +80,20 @@ all: $(BUILD)/mlp lib
 deps:
 	@./scripts/install-deps.sh
 
-$(BUILD)/%.o: %.c
+# The library's own functions are hidden unless mlp.h declares them (its visibility pragma): the
+# shared library exports only the public API, and `lib` localizes the rest in the static one.
+LIB_CFLAGS := -fvisibility=hidden
+$(LIB_OBJ): private CFLAGS += $(LIB_CFLAGS)
+
+# $(BUILD)/flags holds the compile flags and changes only when they do (another OPT, CC or
+# LIB_CFLAGS): objects and test programs depend on it, so none is left compiled the old way.
+COMPILE_FLAGS := $(CC) $(CPPFLAGS) $(CFLAGS) | $(LIB_CFLAGS)
+$(BUILD)/flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(COMPILE_FLAGS)' | cmp -s - $@ || echo '$(COMPILE_FLAGS)' > $@
+FORCE:
+
+$(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -90,7 +103,7 @@ $(GEN)/onnx.pb-c.c: $(ONNX_PROTO)
 	@mkdir -p $(GEN)
 	cp $(ONNX_PROTO) $(GEN)/onnx.proto && cd $(GEN) && protoc-c --c_out=. onnx.proto
 $(GEN)/onnx.pb-c.h: $(GEN)/onnx.pb-c.c
-$(GEN)/onnx.pb-c.o: $(GEN)/onnx.pb-c.c
+$(GEN)/onnx.pb-c.o: $(GEN)/onnx.pb-c.c $(BUILD)/flags
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(BUILD)/src/export/onnx.o: $(GEN)/onnx.pb-c.h
 $(BUILD)/src/export/onnx.o: private CPPFLAGS += -I$(GEN)
@@ -117,9 +130,15 @@ lib:
 LIB_OUT ?= $(BUILD)/lib
 lib-out: $(LIB_OUT)/libmlp.a $(LIB_OUT)/$(SONAME) $(LIB_OUT)/libmlp.so
 
+# The static library is one object: the library's objects linked together (ld -r), then every
+# hidden symbol made local, so that a program linking libmlp.a sees only mlp.h's functions, as with
+# libmlp.so, and its own csv_load or onnx__* cannot clash with libmlp's internals. (Renaming every
+# internal function with an mlp_ prefix would not cover the generated protobuf-c code.)
 $(LIB_OUT)/libmlp.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(LD) -r -o $(LIB_OUT)/libmlp.o $^
+	objcopy --localize-hidden $(LIB_OUT)/libmlp.o
+	rm -f $@ && ar rcs $@ $(LIB_OUT)/libmlp.o && rm $(LIB_OUT)/libmlp.o
 
 $(LIB_OUT)/libmlp.so.$(VERSION): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -169,7 +188,7 @@ $(TEST_SUPPORT): $(TEST_SUPPORT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(TEST_SUPPORT_OBJ): private CPPFLAGS += -Itests
 
-$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/libmlp.a
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/libmlp.a $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(TEST_SUPPORT) $(BUILD)/libmlp.a $(LDFLAGS) \
 	  $(TEST_LIBS)
@@ -185,7 +204,7 @@ asan: deps
 # End-to-end scripts get the command to test in $MLP (plain build) and run once.
 # The test programs run a third time in $(BUILD)-portable, without the AVX-512 kernels.
 test: deps
-	$(MAKE) tests
+	$(MAKE) tests lib
 	$(MAKE) python
 	$(MAKE) BUILD=$(BUILD)-asan SAN="$(ASAN_FLAGS)" OPT="-O1 -g" tests
 	$(MAKE) BUILD=$(BUILD)-portable PORTABLE=1 OPT="-O1 -g" $(TEST_BIN:$(BUILD)/%=$(BUILD)-portable/%)

@@ -20,6 +20,12 @@
 extern "C" {
 #endif
 
+/* Everything declared here, and nothing else, is exported by libmlp: the library is compiled with
+ * -fvisibility=hidden, and this makes the declarations below visible (GCC and clang). */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define MLP_VERSION "0.1.0"
 
 /* ==== Errors ================================================================================ */
@@ -931,6 +937,10 @@ typedef struct {
 mlp_status mlp_plot_samples(const mlp_plot_sample *samples, size_t num_samples, size_t rows,
                             size_t cols, const char *const *class_names, size_t num_classes,
                             const mlp_plot_options *options, const char *out_path, mlp_error *err);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

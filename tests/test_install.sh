@@ -85,6 +85,19 @@ if cc "$dir/prog.c" $(pkg-config --static --cflags --libs mlp | sed 's/-lmlp\( \
 else
     fail readme_example_static "$(head -n 5 "$dir/cc.err")"
 fi
+# A program with functions of its own named as libmlp's internal ones links with libmlp.a too.
+cat > "$dir/own.c" << 'EOF'
+int csv_load(void) { return 1; }
+int parallel_run(void) { return 2; }
+int onnx__model_proto__get_packed_size(void) { return 3; }
+EOF
+# shellcheck disable=SC2046
+if cc "$dir/prog.c" "$dir/own.c" $(pkg-config --static --cflags --libs mlp | sed 's/-lmlp\( \|$\)/-l:libmlp.a /') \
+    -o "$dir/prog_own" 2> "$dir/cc.err" && [ "$("$dir/prog_own")" = "$want" ]; then
+    pass static_no_clash
+else
+    fail static_no_clash "$(grep -m 3 'multiple definition' "$dir/cc.err")"
+fi
 if mk uninstall PREFIX="$prefix" && [ -z "$(files "$prefix")" ]; then
     pass uninstall_prefix
 else
