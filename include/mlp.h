@@ -302,19 +302,25 @@ void mlp_net_weight_mask(const mlp_net *net, bool on_biases, uint8_t *mask);
 
 /* ==== Gradient check ========================================================================= */
 
-/* Worst relative error |g_backprop - g_numeric| / max(|g_backprop| + |g_numeric|, floor) of one
- * tensor, with where it happened. */
+/* One tensor's result. Per entry, g is backpropagation's gradient, n the central difference and
+ * E the estimated error of n (truncation from two step sizes, rounding measured on the run; see
+ * docs/engine.md); max_relative_error is the largest (|g - n| - E)^+ / (|g| + |n|) over the checked
+ * entries, the relative error finite differences cannot account for: a tensor passes a tolerance
+ * t when it is <= t. worst_index is where it happened (where every entry is within its E, the
+ * entry closest to it), with that entry's g, n and E. */
 typedef struct {
     size_t layer;
     bool is_bias;
     double max_relative_error;
     size_t worst_index;
     double backprop, numeric; /* the two gradients at worst_index */
+    double fd_error;          /* E at worst_index */
 } mlp_gradcheck_tensor;
 
 /* Compares backpropagation with central finite differences of (data loss + penalty), both in
  * double precision, for every parameter of net on batch (dropout, if any, with one fixed mask
- * drawn from dropout_rng). report has 2 * num_layers entries (W0, b0, W1, b1, ...). */
+ * drawn from dropout_rng). report has 2 * num_layers entries (W0, b0, W1, b1, ...). Each entry
+ * costs four forward passes from its layer up. */
 mlp_status mlp_gradcheck(const mlp_net *net, const mlp_batch *batch, const mlp_regularization *reg,
                          mlp_rng *dropout_rng, mlp_gradcheck_tensor *report, mlp_error *err);
 
