@@ -29,11 +29,14 @@ int cli_usage(const char *command, const char *format, ...) {
     return 2;
 }
 
-bool cli_is_help(const char *arg) {
+/* True for -h and --help. */
+static bool cli_is_help(const char *arg) {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
-const char *cli_option(int argc, char **argv, int *i, const char *name, bool *missing) {
+/* The value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"); advances *i past
+ * it. NULL when argv[*i] is not that option; *missing is set when the value is absent. */
+static const char *cli_option(int argc, char **argv, int *i, const char *name, bool *missing) {
     size_t n = strlen(name);
     const char *arg = argv[*i];
     if (strncmp(arg, name, n) != 0) return NULL;

@@ -18,13 +18,6 @@ __attribute__((format(printf, 2, 3)))
 #endif
 int cli_usage(const char *command, const char *format, ...);
 
-/* True for -h and --help. */
-bool cli_is_help(const char *arg);
-
-/* The value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"); advances *i past
- * it. NULL when argv[*i] is not that option; *missing is set when the value is absent. */
-const char *cli_option(int argc, char **argv, int *i, const char *name, bool *missing);
-
 /* The options of a command, for cli_parse. */
 typedef enum {
     CLI_TEXT,  /* --name VALUE: *(const char **)target, the last one given */

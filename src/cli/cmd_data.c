@@ -1,5 +1,6 @@
 /* mlp data SOURCE...: loads each data source as training would and describes it: format, sample
  * count, feature shape, storage and memory, value range, classes with their counts. */
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "mlp.h"
 
@@ -7,17 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(FILE *out) {
-    fputs("usage: mlp data SOURCE...\n"
-          "Reads each data source the way training does and prints what it found.\n"
-          "SOURCE is FILE[,FILE2][,key=value...], e.g.\n"
-          "  train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz\n"
-          "  train.csv,label=label     test.csv,label=none     letters.mat,x=train_x,y=train_y\n"
-          "options: format=idx|csv|mat label=NAME|INDEX|none header=yes|no|auto x=VAR y=VAR|none\n"
-          "         samples=rows|cols shape=RxC transpose=yes limit=N classes=A+B+...\n"
-          "(see docs/data.md)\n",
-          out);
-}
+static const char usage[] =
+    "usage: mlp data SOURCE...\n"
+    "Reads each data source the way training does and prints what it found.\n"
+    "SOURCE is FILE[,FILE2][,key=value...], e.g.\n"
+    "  train-images-idx3-ubyte.gz,train-labels-idx1-ubyte.gz\n"
+    "  train.csv,label=label     test.csv,label=none     letters.mat,x=train_x,y=train_y\n"
+    "options: format=idx|csv|mat label=NAME|INDEX|none header=yes|no|auto x=VAR y=VAR|none\n"
+    "         samples=rows|cols shape=RxC transpose=yes limit=N classes=A+B+...\n"
+    "(see docs/data.md)\n";
 
 static void value_range(const mlp_dataset *d, double *lo, double *hi) {
     size_t n = mlp_dataset_count(d) * mlp_dataset_features(d);
@@ -63,26 +62,22 @@ static void describe(const mlp_dataset *d) {
 }
 
 int cmd_data(int argc, char **argv) {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
+    cli_texts sources = {0};
+    int status = cli_parse("data", usage, argc, argv, NULL, 0, &sources);
+    if (status == EXIT_OK && sources.count == 0) {
+        fputs(usage, stderr);
+        status = EXIT_USAGE;
     }
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return EXIT_OK;
-        }
-    int status = EXIT_OK;
-    for (int i = 1; i < argc; i++) {
+    for (size_t i = 0; status != CLI_HELP && status != EXIT_USAGE && i < sources.count; i++) {
         mlp_dataset *d;
         mlp_error err;
-        if (mlp_dataset_load(&d, argv[i], &err) != MLP_OK) {
-            fprintf(stderr, "mlp data: %s\n", err.message);
-            status = EXIT_RUNTIME;
+        if (mlp_dataset_load(&d, sources.items[i], &err) != MLP_OK) {
+            status = cli_fail("data", &err);
             continue;
         }
         describe(d);
         mlp_dataset_free(d);
     }
-    return status;
+    free(sources.items);
+    return status == CLI_HELP ? EXIT_OK : status;
 }

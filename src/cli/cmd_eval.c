@@ -43,26 +43,27 @@ static int evaluate_source(mlp_model *model, const char *source, bool heading) {
 }
 
 int cmd_eval(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("eval", "unknown option '%s'", argv[i]);
+    cli_texts args = {0};
+    int code = cli_parse("eval", usage, argc, argv, NULL, 0, &args);
+    if (code == EXIT_OK && args.count < 2)
+        code = cli_usage("eval", "a model and at least one data source are required");
+    if (code != EXIT_OK) {
+        free(args.items);
+        return code == CLI_HELP ? EXIT_OK : code;
     }
-    if (argc < 3) return cli_usage("eval", "a model and at least one data source are required");
     char path[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model;
-    if (cli_model_path(argv[1], path, &err) != MLP_OK ||
-        mlp_model_load(&model, path, &err) != MLP_OK)
+    if (cli_model_path(args.items[0], path, &err) != MLP_OK ||
+        mlp_model_load(&model, path, &err) != MLP_OK) {
+        free(args.items);
         return cli_fail("eval", &err);
-    int code = EXIT_OK;
-    for (int i = 2; i < argc && code == EXIT_OK; i++) {
-        code = evaluate_source(model, argv[i], argc > 3);
-        if (i + 1 < argc) printf("\n");
+    }
+    for (size_t i = 1; i < args.count && code == EXIT_OK; i++) {
+        code = evaluate_source(model, args.items[i], args.count > 2);
+        if (i + 1 < args.count) printf("\n");
     }
     mlp_model_free(model);
+    free(args.items);
     return code;
 }

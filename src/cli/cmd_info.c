@@ -57,23 +57,20 @@ static void print_metadata(const mlp_model *model) {
 }
 
 int cmd_info(int argc, char **argv) {
-    const char *arg = NULL;
     bool show_config = false, show_metadata = false;
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        } else if (strcmp(argv[i], "--config") == 0) {
-            show_config = true;
-        } else if (strcmp(argv[i], "--metadata") == 0) {
-            show_metadata = true;
-        } else if (argv[i][0] == '-' || arg) {
-            return cli_usage("info", "unexpected argument '%s'", argv[i]);
-        } else {
-            arg = argv[i];
-        }
-    }
-    if (!arg) return cli_usage("info", "a model is required");
+    cli_texts args = {0};
+    const cli_option_spec options[] = {
+        {"--config", NULL, CLI_FLAG, &show_config, 0, 0},
+        {"--metadata", NULL, CLI_FLAG, &show_metadata, 0, 0},
+    };
+    int code =
+        cli_parse("info", usage, argc, argv, options, sizeof options / sizeof *options, &args);
+    const char *arg = args.count ? args.items[0] : NULL;
+    if (code == EXIT_OK && args.count > 1)
+        code = cli_usage("info", "unexpected argument '%s'", args.items[1]);
+    if (code == EXIT_OK && !arg) code = cli_usage("info", "a model is required");
+    free(args.items);
+    if (code != EXIT_OK) return code == CLI_HELP ? EXIT_OK : code;
     char file[PATH_MAX];
     mlp_error err = {0};
     mlp_model *model;
