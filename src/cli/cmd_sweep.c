@@ -6,11 +6,11 @@
 #include "cli/commands.h"
 #include "mpi/world.h"
 #include "sweep/grid.h"
+#include "sweep/launch.h"
 #include "sweep/outcome.h"
 #include "sweep/plan.h"
 #include "sweep/results.h"
 #include "sweep/scheduler.h"
-#include "train/train_config.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -77,132 +77,6 @@ static int parse_args(int argc, char **argv, sweep_args *a) {
     return code;
 }
 
-/* A growing NULL-terminated list of owned strings (an argv or a list of settings). */
-typedef struct {
-    char **items;
-    size_t count, capacity;
-    bool failed; /* out of memory at some push */
-} string_list;
-
-static void list_push(string_list *list, const char *text) {
-    if (list->failed) return;
-    if (list->count + 2 > list->capacity) {
-        size_t capacity = list->capacity ? 2 * list->capacity : 16;
-        char **items = realloc(list->items, capacity * sizeof *items);
-        if (!items) {
-            list->failed = true;
-            return;
-        }
-        list->items = items;
-        list->capacity = capacity;
-    }
-    char *copy = strdup(text);
-    if (!copy) list->failed = true;
-    list->items[list->count++] = copy;
-    list->items[list->count] = NULL;
-}
-
-static void list_free(string_list *list) {
-    for (size_t i = 0; i < list->count; i++)
-        free(list->items[i]);
-    free(list->items);
-    *list = (string_list){0};
-}
-
-/* The fixed --set overrides followed by a combination's grid settings, as "key=value". */
-static void combination_settings(const sweep_args *a, const mlp_sweep_grid *grid,
-                                 size_t combination, string_list *settings) {
-    for (size_t i = 0; i < a->sets.count; i++)
-        list_push(settings, a->sets.items[i]);
-    for (size_t k = 0; k < mlp_sweep_grid_num_keys(grid); k++) {
-        char setting[4096];
-        snprintf(setting, sizeof setting, "%s=%s", mlp_sweep_grid_key(grid, k),
-                 mlp_sweep_grid_value(grid, combination, k));
-        list_push(settings, setting);
-    }
-}
-
-/* Loads and checks every combination's config as `mlp train` will, so that a misspelt key or
- * a value out of range stops the sweep before anything runs. Gives the config's seed (of the
- * first combination) and whether the config or --set fixes the thread count. */
-static int check_configs(const sweep_args *a, const mlp_sweep_grid *grid, uint64_t *seed,
-                         bool *threads_given) {
-    size_t combinations = mlp_sweep_grid_num_combinations(grid);
-    int code = EXIT_OK;
-    for (size_t c = 0; c < combinations && code == EXIT_OK; c++) {
-        string_list settings = {0};
-        combination_settings(a, grid, c, &settings);
-        mlp_error err = {0};
-        mlp_ini *ini = NULL;
-        mlp_train_config config;
-        mlp_status st = settings.failed ? mlp_fail(&err, MLP_ERR_MEMORY, "out of memory")
-                                        : mlp_train_ini_load(&ini, a->config, settings.items,
-                                                             settings.count, &err);
-        if (st == MLP_OK) st = mlp_train_config_from_ini(ini, &config, &err);
-        if (st == MLP_OK && c == 0) {
-            *seed = config.seed;
-            *threads_given = mlp_ini_is_set(ini, "threads");
-        }
-        if (st != MLP_OK) {
-            char *name = NULL;
-            mlp_sweep_grid_name(grid, c, &name, NULL);
-            code = st == MLP_ERR_IO || st == MLP_ERR_MEMORY
-                       ? cli_fail("sweep", &err)
-                       : cli_usage("sweep", "combination %s: %s", name ? name : "?", err.message);
-            free(name);
-        }
-        mlp_ini_free(ini);
-        list_free(&settings);
-    }
-    return code;
-}
-
-/* The command line of one run: a new `mlp train` or a `--resume`. */
-static void run_argv(const char *program, const sweep_args *a, const mlp_sweep_plan *plan,
-                     const mlp_sweep_run *run, bool resume, size_t threads, string_list *argv) {
-    list_push(argv, program);
-    list_push(argv, "train");
-    if (resume) {
-        list_push(argv, "--resume");
-        list_push(argv, run->dir);
-        list_push(argv, "--quiet");
-        return;
-    }
-    list_push(argv, a->config);
-    list_push(argv, "--quiet");
-    string_list settings = {0};
-    combination_settings(a, plan->grid, run->combination, &settings);
-    char setting[64];
-    if (!mlp_sweep_grid_has_key(plan->grid, "seed")) {
-        snprintf(setting, sizeof setting, "seed=%llu", (unsigned long long)run->seed);
-        list_push(&settings, setting);
-    }
-    if (threads) {
-        snprintf(setting, sizeof setting, "threads=%zu", threads);
-        list_push(&settings, setting);
-    }
-    for (size_t i = 0; i < settings.count; i++) {
-        list_push(argv, "--set");
-        list_push(argv, settings.items[i]);
-    }
-    argv->failed |= settings.failed;
-    list_free(&settings);
-    list_push(argv, "--out");
-    list_push(argv, run->dir);
-}
-
-/* This process's environment without the variables of an MPI launcher: a child `mlp train`
- * must run alone, not try to join the job its parent rank belongs to. */
-static void child_environment(string_list *env) {
-    static const char *const launcher_prefixes[] = {"OMPI_", "PMIX_", "PMI_", NULL};
-    for (char **e = environ; *e; e++) {
-        bool launcher = false;
-        for (const char *const *p = launcher_prefixes; *p && !launcher; p++)
-            launcher = strncmp(*e, *p, strlen(*p)) == 0;
-        if (!launcher) list_push(env, *e);
-    }
-}
-
 /* What the progress callbacks need: the runs this rank launches, by job index. */
 typedef struct {
     const mlp_sweep_plan *plan;
@@ -261,11 +135,11 @@ static void on_run_end(void *context, size_t job, int status) {
 }
 
 /* The program to start for each run: this very executable. */
-static int own_path(char *path, size_t size) {
-    ssize_t n = readlink("/proc/self/exe", path, size - 1);
-    if (n <= 0) {
+static int own_path(char path[PATH_MAX]) {
+    ssize_t n = readlink("/proc/self/exe", path, PATH_MAX);
+    if (n <= 0 || n >= PATH_MAX) {
         fprintf(stderr, "mlp sweep: cannot find the mlp executable (/proc/self/exe): %s\n",
-                strerror(errno));
+                n <= 0 ? strerror(errno) : "the path is too long");
         return EXIT_RUNTIME;
     }
     path[n] = '\0';
@@ -279,10 +153,10 @@ static int run_share(const char *program, const sweep_args *a, const mlp_sweep_p
     int rank = mlp_world_rank(world), size = mlp_world_size(world);
     size_t share = (plan->num_runs - (size_t)rank + (size_t)size - 1) / (size_t)size;
     mlp_job *jobs = calloc(share + 1, sizeof *jobs);
-    string_list *argvs = calloc(share + 1, sizeof *argvs);
+    mlp_string_list *argvs = calloc(share + 1, sizeof *argvs);
     size_t *job_run = calloc(share + 1, sizeof *job_run);
-    string_list env = {0};
-    child_environment(&env);
+    mlp_string_list env = {0};
+    mlp_sweep_child_environment(environ, &env);
     size_t num_jobs = 0, finished = 0, resumed = 0;
     bool out_of_memory = !jobs || !argvs || !job_run || env.failed;
     for (size_t i = (size_t)rank; i < plan->num_runs && !out_of_memory; i += (size_t)size) {
@@ -292,8 +166,9 @@ static int run_share(const char *program, const sweep_args *a, const mlp_sweep_p
             continue;
         }
         resumed += state == MLP_SWEEP_RUN_RESUME;
-        run_argv(program, a, plan, &plan->runs[i], state == MLP_SWEEP_RUN_RESUME, threads,
-                 &argvs[num_jobs]);
+        mlp_sweep_base base = {a->config, a->sets.items, a->sets.count};
+        mlp_sweep_run_argv(program, &base, plan, &plan->runs[i], state == MLP_SWEEP_RUN_RESUME,
+                           threads, &argvs[num_jobs]);
         out_of_memory = argvs[num_jobs].failed;
         jobs[num_jobs] = (mlp_job){argvs[num_jobs].items, plan->runs[i].log_path};
         job_run[num_jobs++] = i;
@@ -335,8 +210,8 @@ static int run_share(const char *program, const sweep_args *a, const mlp_sweep_p
                     not_started);
     }
     for (size_t j = 0; argvs && j < num_jobs; j++)
-        list_free(&argvs[j]);
-    list_free(&env);
+        mlp_string_list_free(&argvs[j]);
+    mlp_string_list_free(&env);
     free(argvs);
     free(jobs);
     free(job_run);
@@ -364,13 +239,19 @@ int cmd_sweep(int argc, char **argv) {
                          a.repeats);
     uint64_t seed = 0;
     bool threads_given = false;
-    if (code == EXIT_OK) code = check_configs(&a, grid, &seed, &threads_given);
+    mlp_sweep_base base = {a.config, a.sets.items, a.sets.count};
+    mlp_status st = code == EXIT_OK
+                        ? mlp_sweep_check_configs(&base, grid, &seed, &threads_given, &err)
+                        : MLP_OK;
+    if (st != MLP_OK)
+        code = st == MLP_ERR_IO || st == MLP_ERR_MEMORY ? cli_fail("sweep", &err)
+                                                        : cli_usage("sweep", "%s", err.message);
     if (code == EXIT_OK &&
         (mlp_sweep_plan_new(&plan, grid, a.repeats, seed, a.out, &err) != MLP_OK ||
          mlp_sweep_plan_make_dirs(plan, &err) != MLP_OK))
         code = cli_fail("sweep", &err);
-    char program[4096];
-    if (code == EXIT_OK) code = own_path(program, sizeof program);
+    char program[PATH_MAX];
+    if (code == EXIT_OK) code = own_path(program);
 
     size_t failed = 0;
     if (code == EXIT_OK) {
