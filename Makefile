@@ -56,7 +56,8 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SH := $(sort $(wildcard tests/test_*.sh))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
-BENCH_BIN := $(BUILD)/bench/mlp_bench $(BUILD)/bench/sgemm_peak $(BUILD)/bench/product_rates
+BENCH_BIN := $(BUILD)/bench/mlp_bench $(BUILD)/bench/sgemm_peak $(BUILD)/bench/product_rates \
+             $(BUILD)/bench/step_rates
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -259,6 +260,9 @@ $(BUILD)/bench/sgemm_peak: $(BUILD)/bench/sgemm_peak.o $(BUILD)/bench/bench_comm
 	$(CC) $(LDFLAGS) -o $@ $^ -lopenblas -lm
 
 $(BUILD)/bench/product_rates: $(addprefix $(BUILD)/bench/,product_rates.o bench_common.o) $(BUILD)/libmlp.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/bench/step_rates: $(addprefix $(BUILD)/bench/,step_rates.o bench_common.o) $(BUILD)/libmlp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 bench:
