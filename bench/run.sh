@@ -21,8 +21,9 @@
 #   --smoke: a few seconds: 1,000 samples, one timed epoch, two networks, small SGEMM, the env
 #            setting at 2 threads only; checks that every side still runs, measures nothing.
 # Environment: EPOCHS (default 5) the timed epochs per measurement, after one warm-up epoch;
-# SETTINGS (default "env auto"), THREADS (default "1 2") and CONFIGS (networks as above) to run a
-# part of it.
+# LIMIT (default 0: all 60,000) the training samples of every row, the wide network's 30,000
+# included when smaller; T2_LIMIT and T2_EPOCHS (20,000 and 2) those of torch-t2; SETTINGS
+# (default "env auto"), THREADS (default "1 2") and CONFIGS (networks as above) to run a part.
 set -eu
 smoke=0
 if [ "${1:-}" = --smoke ]; then smoke=1; shift; fi
@@ -42,7 +43,7 @@ if [ "$smoke" = 1 ]; then
     configs="200:50 200,100:100" epochs=1 limit=1000 sgemm_n=256 settings=env threads_list=2
 else
     configs=${CONFIGS:-200:50 200:128 200:1000 200,100:100 1024,1024:256:30000:3} epochs=${EPOCHS:-5}
-    limit=0 sgemm_n=2048 settings=${SETTINGS:-env auto} threads_list=${THREADS:-1 2}
+    limit=${LIMIT:-0} sgemm_n=2048 settings=${SETTINGS:-env auto} threads_list=${THREADS:-1 2}
 fi
 
 # Which peers can run: each needs its Python package (MLP_BENCH_DEPS=1 scripts/install-deps.sh).
@@ -97,7 +98,12 @@ raw=$build/bench/raw.txt
     for config in $configs; do
         hidden=${config%%:*} rest=${config#*:}
         batch=${rest%%:*} n=$limit e=$epochs
-        case $rest in *:*:*) n=${rest#*:} n=${n%%:*} e=${rest##*:} ;; esac
+        case $rest in *:*:*)
+            n=${rest#*:} n=${n%%:*} e=${rest##*:}
+            [ "$limit" = 0 ] || [ "$limit" -ge "$n" ] || n=$limit
+            [ "$epochs" -ge "$e" ] || e=$epochs
+            ;;
+        esac
         [ "$smoke" = 0 ] || { n=$limit e=$epochs; }
         args="--hidden $hidden --batch $batch --epochs $e --warmup 1 --limit $n"
         for setting in $settings; do
@@ -118,7 +124,8 @@ raw=$build/bench/raw.txt
                     if [ "$smoke" = 0 ] && [ "$t" = 2 ]; then
                         # shellcheck disable=SC2086
                         side "$setting" "$t" $python "$here/torch_bench.py" --hidden "$hidden" \
-                            --batch "$batch" --epochs 2 --warmup 1 --limit 20000 --threads 2
+                            --batch "$batch" --epochs "${T2_EPOCHS:-2}" --warmup 1 \
+                            --limit "${T2_LIMIT:-20000}" --threads 2
                     fi
                 fi
             done
