@@ -332,6 +332,14 @@ static void test_bad_schemas_are_refused(void) {
     const mlp_ini_key two_line_help[] = {{"a", "n", MLP_INI_INT, "1", "h\ni", NULL}};
     CHECK(mlp_ini_new(&ini, &(mlp_ini_schema){two_line_help, 1}, &err) == MLP_ERR_ARGUMENT);
     CHECK(strstr(err.message, "help of 'a.n'"));
+    /* The checks alone, and creation without them (a default must still parse). */
+    CHECK(mlp_ini_schema_check(&(mlp_ini_schema){twice, 2}, &err) == MLP_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "'a.n' listed twice"));
+    CHECK(mlp_ini_schema_check(&schema, &err) == MLP_OK);
+    CHECK(mlp_ini_new_checked(&ini, &(mlp_ini_schema){bad_default, 1}, &err) == MLP_ERR_ARGUMENT);
+    CHECK(ini == NULL);
+    CHECK(mlp_ini_new_checked(&ini, &schema, &err) == MLP_OK && ini);
+    mlp_ini_free(ini);
 }
 
 static void test_markdown_lists_every_key(void) {

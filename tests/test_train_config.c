@@ -236,6 +236,12 @@ static void test_fixed_keys_exist(void) {
     CHECK(!mlp_train_key_fixed("regularization.l2") && !mlp_train_key_fixed("training.epochs"));
 }
 
+/* mlp_train_ini_new skips the schema's checks: they hold here. */
+static void test_schema_passes_checks(void) {
+    mlp_error err;
+    CHECK(mlp_ini_schema_check(mlp_train_schema(), &err) == MLP_OK);
+}
+
 int main(void) {
     RUN_TEST(test_defaults);
     RUN_TEST(test_e1_style_file);
@@ -248,5 +254,6 @@ int main(void) {
     RUN_TEST(test_docs_match_schema);
     RUN_TEST(test_setting_changes);
     RUN_TEST(test_fixed_keys_exist);
+    RUN_TEST(test_schema_passes_checks);
     return harness_finish();
 }

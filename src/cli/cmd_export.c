@@ -47,7 +47,7 @@ static const char *training_source(const mlp_model *model, mlp_ini **ini, mlp_er
         return NULL;
     }
     const char *source = NULL;
-    if (mlp_ini_new(ini, mlp_train_schema(), err) != MLP_OK ||
+    if (mlp_train_ini_new(ini, err) != MLP_OK ||
         mlp_ini_load_text(*ini, config, "the model's config", err) != MLP_OK ||
         mlp_ini_get_string(*ini, "data.train", &source, err) != MLP_OK)
         return NULL;

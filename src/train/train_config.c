@@ -141,9 +141,15 @@ const mlp_ini_schema *mlp_train_schema(void) {
     return &schema;
 }
 
+/* The schema is this file's constant, so its checks (mlp_ini_schema_check) run once, in
+ * test_train_config, not per config. */
+mlp_status mlp_train_ini_new(mlp_ini **ini, mlp_error *err) {
+    return mlp_ini_new_checked(ini, &schema, err);
+}
+
 mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets, size_t num_sets,
                               mlp_error *err) {
-    MLP_TRY(mlp_ini_new(ini, &schema, err));
+    MLP_TRY(mlp_train_ini_new(ini, err));
     mlp_status st = path ? mlp_ini_load_file(*ini, path, err) : MLP_OK;
     for (size_t i = 0; st == MLP_OK && i < num_sets; i++)
         st = mlp_ini_set(*ini, sets[i], err);
@@ -244,9 +250,9 @@ mlp_status mlp_train_config_changes(const char *before, const char *after,
     *changes = NULL;
     *count = 0;
     mlp_ini *a = NULL, *b = NULL;
-    mlp_status s = mlp_ini_new(&a, &schema, err);
+    mlp_status s = mlp_train_ini_new(&a, err);
     if (s == MLP_OK) s = mlp_ini_load_text(a, before, "the checkpoint's config", err);
-    if (s == MLP_OK) s = mlp_ini_new(&b, &schema, err);
+    if (s == MLP_OK) s = mlp_train_ini_new(&b, err);
     if (s == MLP_OK) s = mlp_ini_load_text(b, after, "the new config", err);
     if (s == MLP_OK) s = diff_configs(a, b, changes, count, err);
     mlp_ini_free(a);

@@ -10,6 +10,9 @@
  * early_stopping, checkpoint, logging, and top-level seed and threads. */
 const mlp_ini_schema *mlp_train_schema(void);
 
+/* Every key of the schema at its default (mlp_ini_new without re-checking this constant schema). */
+mlp_status mlp_train_ini_new(mlp_ini **ini, mlp_error *err);
+
 /* Loads the defaults, then the file at path (NULL: none), then each of the num_sets overrides
  * "section.key=value" in order. */
 mlp_status mlp_train_ini_load(mlp_ini **ini, const char *path, char *const *sets, size_t num_sets,

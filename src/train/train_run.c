@@ -16,7 +16,7 @@
 static mlp_status load_config(mlp_train_run *run, const char *path, const char *text,
                               const char *text_name, char *const *sets, size_t num_sets,
                               mlp_error *err) {
-    MLP_TRY(mlp_ini_new(&run->ini, mlp_train_schema(), err));
+    MLP_TRY(mlp_train_ini_new(&run->ini, err));
     if (path) MLP_TRY(mlp_ini_load_file(run->ini, path, err));
     if (text) MLP_TRY(mlp_ini_load_text(run->ini, text, text_name, err));
     for (size_t i = 0; i < num_sets; i++)
