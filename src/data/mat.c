@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static bool is_numeric_class(enum matio_classes c) {
     switch (c) {
@@ -57,11 +56,13 @@ static double element(const matvar_t *v, size_t i) {
     }
 }
 
-/* Reads variable `name` (info first: shape, class and size are checked before its data is). */
+/* Reads variable `name` (info first: shape, class and size are checked before its data is). An
+ * `optional` variable that is not there gives MLP_OK and *out NULL. */
 static mlp_status read_variable(mat_t *mat, const char *path, uint64_t file_size, const char *name,
-                                matvar_t **out, mlp_error *err) {
+                                bool optional, matvar_t **out, mlp_error *err) {
     *out = NULL;
     matvar_t *info = Mat_VarReadInfo(mat, name);
+    if (!info && optional) return MLP_OK;
     if (!info) {
         char list[200] = "";
         size_t n = 0;
@@ -188,16 +189,19 @@ static mlp_status load_open(mat_t *mat, mlp_dataset *d, const data_source *src, 
     const char *x_name = src->x ? src->x : "train_x";
     char y_default[128];
     const char *y_name = src->y;
+    bool y_optional = false; /* the default label name: labels if it is there */
     if (y_name && strcmp(y_name, "none") == 0)
         y_name = NULL;
     else if (!y_name && default_label_name(x_name, y_default, sizeof y_default)) {
-        matvar_t *probe = Mat_VarReadInfo(mat, y_default);
-        if (probe) y_name = y_default;
-        Mat_VarFree(probe);
+        y_name = y_default;
+        y_optional = true;
     }
+    /* Each Mat_VarReadInfo reads the file's variables from the start: x first, so a file
+     * without x costs no look for its labels, and the default labels' look is their read. */
     matvar_t *x = NULL, *y = NULL;
-    mlp_status s = read_variable(mat, path, file_size, x_name, &x, err);
-    if (s == MLP_OK && y_name) s = read_variable(mat, path, file_size, y_name, &y, err);
+    mlp_status s = read_variable(mat, path, file_size, x_name, false, &x, err);
+    if (s == MLP_OK && y_name)
+        s = read_variable(mat, path, file_size, y_name, y_optional, &y, err);
     bool in_cols = src->samples_in_cols == 1;
     if (s == MLP_OK && y && src->samples_in_cols < 0) {
         size_t n = y->dims[0] * y->dims[1];
@@ -218,15 +222,14 @@ static mlp_status load_open(mat_t *mat, mlp_dataset *d, const data_source *src, 
 
 mlp_status mat_load(mlp_dataset *d, const data_source *src, mlp_error *err) {
     const char *path = src->files[0];
-    struct stat st;
-    if (stat(path, &st) != 0) return mlp_fail(err, MLP_ERR_IO, "%s: cannot open", path);
-    MLP_TRY(mat_v5_check(path, err));
+    uint64_t file_size;
+    MLP_TRY(mat_v5_check(path, &file_size, err));
     mat_t *mat = Mat_Open(path, MAT_ACC_RDONLY);
     if (!mat)
         return mlp_fail(err, MLP_ERR_FORMAT,
                         "%s: byte 0: not a readable MATLAB file (matio cannot open it)", path);
     d->format = Mat_GetVersion(mat) == MAT_FT_MAT73 ? "mat v7.3" : "mat v5";
-    mlp_status s = load_open(mat, d, src, (uint64_t)st.st_size, err);
+    mlp_status s = load_open(mat, d, src, file_size, err);
     Mat_Close(mat);
     return s;
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 enum { MI_INT8 = 1, MI_INT32 = 5, MI_UINT32 = 6, MI_MATRIX = 14, MI_COMPRESSED = 15 };
@@ -59,16 +60,19 @@ typedef struct {
     z_stream z;
     uint64_t in_left; /* compressed bytes of the element not yet fed to inflate */
     unsigned char in[4096];
-    bool end; /* inflate reached the end of the stream */
+    bool end;       /* inflate reached the end of the stream */
+    uint64_t taken; /* bytes of the file read or skipped */
 } cursor;
 
 /* Reads n bytes into out (NULL: discards them); false when the variable ends first. */
 static bool cursor_read(cursor *c, unsigned char *out, uint64_t n) {
-    if (!c->compressed) {
-        if (!out) return fseek(c->f, (long)n, SEEK_CUR) == 0;
-        return fread(out, 1, (size_t)n, c->f) == n;
-    }
     unsigned char scratch[4096];
+    if (!c->compressed) {
+        c->taken += n;
+        /* a short skip reads through the stdio buffer: glibc's fseek is a system call */
+        if (!out && n > sizeof scratch) return fseek(c->f, (long)n, SEEK_CUR) == 0;
+        return fread(out ? out : scratch, 1, (size_t)n, c->f) == n;
+    }
     while (n > 0) {
         if (c->end) return false;
         size_t want = out || n < sizeof scratch ? (size_t)n : sizeof scratch;
@@ -79,6 +83,7 @@ static bool cursor_read(cursor *c, unsigned char *out, uint64_t n) {
                 size_t take = c->in_left < sizeof c->in ? (size_t)c->in_left : sizeof c->in;
                 if (take == 0 || fread(c->in, 1, take, c->f) != take) return false;
                 c->in_left -= take;
+                c->taken += take;
                 c->z.next_in = c->in;
                 c->z.avail_in = (uInt)take;
             }
@@ -204,10 +209,15 @@ truncated:
 }
 
 /* Checks the variable in the element at `offset` (tag type and size given; the file positioned
- * after the tag). */
-static mlp_status check_element(const walk *w, FILE *f, uint32_t type, uint32_t size) {
+ * after the tag); *taken: the bytes after the tag it read or skipped. */
+static mlp_status check_element(const walk *w, FILE *f, uint32_t type, uint32_t size,
+                                uint64_t *taken) {
     cursor c = {.f = f};
-    if (type == MI_MATRIX) return check_matrix(w, &c, size, 0);
+    if (type == MI_MATRIX) {
+        mlp_status s = check_matrix(w, &c, size, 0);
+        *taken = c.taken;
+        return s;
+    }
     c.compressed = true;
     c.in_left = size;
     if (inflateInit(&c.z) != Z_OK)
@@ -231,12 +241,21 @@ static mlp_status check_element(const walk *w, FILE *f, uint32_t type, uint32_t 
             s = check_matrix(w, &c, inner_size, 0);
     }
     inflateEnd(&c.z);
+    *taken = c.taken;
     return s;
 }
 
-mlp_status mat_v5_check(const char *path, mlp_error *err) {
+mlp_status mat_v5_check(const char *path, uint64_t *file_size, mlp_error *err) {
     FILE *f = fopen(path, "rb");
-    if (!f) return mlp_fail(err, MLP_ERR_IO, "%s: cannot open", path);
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0) {
+        if (f) fclose(f);
+        return mlp_fail(err, MLP_ERR_IO, "%s: cannot open", path);
+    }
+    *file_size = (uint64_t)st.st_size;
+    /* stdio's buffer on the stack rather than a 4 KB allocation per file */
+    char buffer[4096];
+    setvbuf(f, buffer, _IOFBF, sizeof buffer);
     unsigned char header[128];
     mlp_status s = MLP_OK;
     /* libmatio takes any file with version 0x0100 at byte 124 and the endian indicator at 126
@@ -258,12 +277,13 @@ mlp_status mat_v5_check(const char *path, mlp_error *err) {
                               path);
     }
     byte_order o = {.swap = big};
-    fseek(f, 0, SEEK_END);
-    uint64_t total = (uint64_t)ftell(f);
+    uint64_t total = *file_size, here = 128;
     for (uint64_t offset = 128; s == MLP_OK && offset + 8 <= total;) {
         unsigned char t[8];
-        fseek(f, (long)offset, SEEK_SET);
+        /* seek only where the check did not end at the next element (a system call each) */
+        if (here != offset && fseek(f, (long)offset, SEEK_SET) != 0) break;
         if (fread(t, 1, 8, f) != 8) break;
+        here = offset + 8;
         uint32_t type, size;
         size_t data;
         tag(&o, t, &type, &size, &data);
@@ -274,7 +294,10 @@ mlp_status mat_v5_check(const char *path, mlp_error *err) {
             break;
         }
         walk w = {.o = &o, .path = path, .offset = offset, .err = err};
-        if (type == MI_MATRIX || type == MI_COMPRESSED) s = check_element(&w, f, type, size);
+        uint64_t taken = 0;
+        if (type == MI_MATRIX || type == MI_COMPRESSED)
+            s = check_element(&w, f, type, size, &taken);
+        here += taken;
         offset += 8 + size;
         if (type != MI_COMPRESSED) offset = (offset + 7) / 8 * 8;
     }

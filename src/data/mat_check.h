@@ -7,8 +7,11 @@
 
 #include "mlp.h"
 
+#include <stdint.h>
+
 /* MLP_OK for a v7.3 file (HDF5, left to libmatio) or a v5 file whose top-level variable headers
- * are sane; otherwise (v4 and anything else included) an error naming the byte offset. */
-mlp_status mat_v5_check(const char *path, mlp_error *err);
+ * are sane; otherwise (v4 and anything else included) an error naming the byte offset.
+ * *file_size: the file's size (set once the file is open). */
+mlp_status mat_v5_check(const char *path, uint64_t *file_size, mlp_error *err);
 
 #endif
