@@ -25,7 +25,8 @@ typedef struct {
     COMMAND(predict, "write a model's predictions as a submission CSV")                            \
     COMMAND(show, "pictures of a model: weight tiles, confusion matrix, sample predictions")       \
     COMMAND(sweep, "train every combination of a grid of settings, repeated; tabulate results")    \
-    COMMAND(train, "train a network from a config file, or resume a run")
+    COMMAND(train, "train a network from a config file, or resume a run")                          \
+    COMMAND(tune, "search a space of settings for the best config (ASHA or random search)")
 
 #define MLP_DECLARE_COMMAND(name, summary) int cmd_##name(int argc, char **argv);
 MLP_COMMANDS(MLP_DECLARE_COMMAND)

@@ -43,9 +43,8 @@ static int exit_code_of(int wait_status) {
     return 255;
 }
 
-mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_options *options,
-                        size_t *failed, size_t *not_started, mlp_error *err) {
-    size_t parallel = options->parallel ? options->parallel : 1;
+mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_error *err) {
+    size_t parallel = source->parallel ? source->parallel : 1;
     pid_t *pids = mlp_calloc(parallel, sizeof *pids, err); /* 0: free slot */
     size_t *slot_job = mlp_calloc(parallel, sizeof *slot_job, err);
     if (!pids || !slot_job) {
@@ -53,24 +52,29 @@ mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_optio
         free(slot_job);
         return MLP_ERR_MEMORY;
     }
-    char **envp = options->envp ? options->envp : environ;
-    size_t next = 0, running = 0;
+    char **envp = source->envp ? source->envp : environ;
+    size_t running = 0;
+    bool done = false;
     mlp_status status = MLP_OK;
-    *failed = *not_started = 0;
+    *failed = 0;
     for (;;) {
-        bool stopping = options->stop && *options->stop;
-        for (size_t s = 0; s < parallel && next < n && !stopping; s++) {
+        bool stopping = source->stop && *source->stop;
+        for (size_t s = 0; s < parallel && !done && !stopping; s++) {
             if (pids[s]) continue;
-            size_t job = next++;
-            if (options->on_start) options->on_start(options->context, job);
+            mlp_job job;
+            size_t id = 0;
+            mlp_job_answer answer = source->next(source->context, &job, &id);
+            if (answer == MLP_JOB_DONE) done = true;
+            if (answer != MLP_JOB_READY) break;
+            if (source->on_start) source->on_start(source->context, id);
             mlp_error spawn_err;
-            if (spawn_job(&jobs[job], envp, &pids[s], &spawn_err) != MLP_OK) {
+            if (spawn_job(&job, envp, &pids[s], &spawn_err) != MLP_OK) {
                 pids[s] = 0;
                 (*failed)++;
-                if (options->on_end) options->on_end(options->context, job, 127);
+                if (source->on_end) source->on_end(source->context, id, 127);
                 continue;
             }
-            slot_job[s] = job;
+            slot_job[s] = id;
             running++;
         }
         if (running == 0) break;
@@ -85,15 +89,56 @@ mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_optio
             reaped++;
             int code = exit_code_of(wait_status);
             if (code != 0) (*failed)++;
-            if (options->on_end) options->on_end(options->context, slot_job[s], code);
+            if (source->on_end) source->on_end(source->context, slot_job[s], code);
         }
         /* Woken by a signal or by a child that is not ours: do not spin. */
         if (reaped == 0) nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
     }
-    *not_started = n - next;
     free(pids);
     free(slot_job);
     return status == MLP_OK ? mlp_ok(err) : status;
+}
+
+/* mlp_run_jobs as a source: the fixed list in order. */
+typedef struct {
+    const mlp_job *jobs;
+    size_t n, next;
+    const mlp_scheduler_options *options;
+} list_source;
+
+static mlp_job_answer list_next(void *context, mlp_job *job, size_t *id) {
+    list_source *l = context;
+    if (l->next >= l->n) return MLP_JOB_DONE;
+    *id = l->next++;
+    *job = l->jobs[*id];
+    return MLP_JOB_READY;
+}
+
+static void list_start(void *context, size_t id) {
+    list_source *l = context;
+    if (l->options->on_start) l->options->on_start(l->options->context, id);
+}
+
+static void list_end(void *context, size_t id, int status) {
+    list_source *l = context;
+    if (l->options->on_end) l->options->on_end(l->options->context, id, status);
+}
+
+mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_options *options,
+                        size_t *failed, size_t *not_started, mlp_error *err) {
+    list_source list = {jobs, n, 0, options};
+    mlp_job_source source = {
+        .parallel = options->parallel,
+        .envp = options->envp,
+        .stop = options->stop,
+        .next = list_next,
+        .on_start = list_start,
+        .on_end = list_end,
+        .context = &list,
+    };
+    mlp_status status = mlp_run_job_source(&source, failed, err);
+    *not_started = n - list.next;
+    return status;
 }
 
 size_t mlp_threads_per_run(size_t cores, size_t parallel) {

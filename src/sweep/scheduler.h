@@ -31,6 +31,29 @@ typedef struct {
 mlp_status mlp_run_jobs(const mlp_job *jobs, size_t n, const mlp_scheduler_options *options,
                         size_t *failed, size_t *not_started, mlp_error *err);
 
+/* A source of jobs decided as the run goes (the jobs of a tune depend on the outcomes of earlier
+ * ones). next() is asked for a job whenever a slot is free: it answers MLP_JOB_READY with *job
+ * (argv and log_path valid until on_end for its id) and an id of its choosing, MLP_JOB_WAIT when
+ * the next job depends on jobs still running, or MLP_JOB_DONE. WAIT with nothing running ends
+ * the run as DONE would. */
+typedef enum { MLP_JOB_READY, MLP_JOB_WAIT, MLP_JOB_DONE } mlp_job_answer;
+
+typedef struct {
+    size_t parallel;
+    char **envp;
+    const volatile int *stop;
+    mlp_job_answer (*next)(void *context, mlp_job *job, size_t *id);
+    void (*on_start)(void *context, size_t id); /* may be NULL */
+    void (*on_end)(void *context, size_t id, int status);
+    void *context;
+} mlp_job_source;
+
+/* Runs the source's jobs, at most `parallel` at once, until next() answers DONE (or WAIT with
+ * nothing running) or *stop is set; then waits for the running ones. *failed counts jobs that
+ * could not start or ended with a non-zero status. Fails only when it cannot wait for its
+ * children. */
+mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_error *err);
+
 /* Threads for each of `parallel` simultaneous runs on `cores` cores: floor(cores / parallel), at
  * least 1. Every run gets the same count, so a run's result does not depend on which slot it ran
  * in (the same seed and thread count give the same result). */

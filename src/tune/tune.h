@@ -1,0 +1,57 @@
+/* mlp tune: trials drawn from a search space, trained as child `mlp train` processes (up to
+ * `jobs` at once, through the sweep scheduler) under ASHA (asha.h) or plain random search; a
+ * promoted trial continues from its checkpoint with `mlp train --resume DIR --set
+ * training.epochs=N`. Writes OUT/trial-NNN/ (a run folder), OUT/trial-NNN.log, OUT/results.md,
+ * OUT/results.csv and OUT/best.ini (the best trial's effective config). */
+#ifndef MLP_TUNE_TUNE_H
+#define MLP_TUNE_TUNE_H
+
+#include "mlp.h"
+#include "tune/space.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *program; /* the mlp executable the trials run */
+    const char *config;  /* the config file */
+    char *const *sets;   /* fixed overrides "key=value" */
+    size_t num_sets;
+    const mlp_tune_space *space;
+    const char *out_dir;
+    size_t jobs;       /* trials at once, >= 1 */
+    size_t threads;    /* threads of each trial; 0: the config's */
+    size_t max_trials; /* new trials; 0: no limit (then max_seconds > 0) */
+    double max_seconds; /* no step starts after this many seconds; 0: no limit */
+    uint64_t seed;     /* draws the trials' settings */
+    bool random_search;
+    size_t min_epochs, eta; /* ASHA's rungs: min_epochs * eta^k up to the config's epochs */
+    char **envp;            /* the children's environment; NULL: this process's */
+    const volatile int *stop;
+    /* A progress line (no newline), e.g. "trial-003 rung 1 (3 epochs): val accuracy 0.9123". */
+    void (*on_event)(void *context, const char *line);
+    void *context;
+} mlp_tune_options;
+
+typedef struct {
+    size_t trials;       /* trials started */
+    size_t failed;       /* steps that failed */
+    double total_epochs; /* epochs trained by all trials together */
+    double seconds;      /* the tune's wall time */
+    long best;           /* the best trial's number (-1: none finished) */
+    double best_val_accuracy;
+    int best_rung;
+    double best_epochs;
+} mlp_tune_summary;
+
+/* Runs the tune. The config and space are checked before anything runs (MLP_ERR_ARGUMENT naming
+ * the fault). Fails with MLP_ERR_STATE when no trial finished a step. *markdown (if not NULL)
+ * receives the results table (caller frees). */
+mlp_status mlp_tune_run(const mlp_tune_options *options, mlp_tune_summary *summary,
+                        char **markdown, mlp_error *err);
+
+/* A budget: a whole number of trials ("20"), or a duration: a number with s, m or h ("90s",
+ * "15m", "1.5h"). Sets one of *trials, *seconds and zeroes the other. */
+mlp_status mlp_tune_parse_budget(const char *text, size_t *trials, double *seconds, mlp_error *err);
+
+#endif

@@ -1,0 +1,211 @@
+/* The search-space file of mlp tune (syntax, keys and values checked against the config schema,
+ * errors naming FILE:LINE, sampling from the library's rng), the tune budget, and ASHA's
+ * promotion rule. */
+#include "harness.h"
+#include "tune/asha.h"
+#include "tune/space.h"
+#include "tune/tune.h"
+
+#include <stdlib.h>
+
+static mlp_tune_space *parse_ok(const char *text) {
+    mlp_tune_space *space = NULL;
+    mlp_error err = {0};
+    mlp_status st = mlp_tune_space_parse(&space, text, "space.ini", &err);
+    CHECK_MSG(st == MLP_OK, "%s", err.message);
+    return space;
+}
+
+/* Parsing fails and the message holds `needle`. */
+static void parse_fails(const char *text, const char *needle) {
+    mlp_tune_space *space = NULL;
+    mlp_error err = {0};
+    mlp_status st = mlp_tune_space_parse(&space, text, "space.ini", &err);
+    CHECK_MSG(st == MLP_ERR_ARGUMENT, "'%s' parsed (status %d)", text, (int)st);
+    CHECK(space == NULL);
+    CHECK_MSG(strstr(err.message, needle) != NULL, "message '%s' lacks '%s'", err.message, needle);
+}
+
+static void test_parses_every_function(void) {
+    mlp_tune_space *space = parse_ok("# a comment\n"
+                                     "network.hidden = choice(256, 512, 1024:512)\n"
+                                     "\n"
+                                     "  ; another\n"
+                                     "schedule.lr = log_uniform(1e-4, 3e-2)\n"
+                                     "network.dropout=uniform(0,0.5)\n"
+                                     "training.batch_size = int_uniform(16, 128)\n"
+                                     "optimizer.kind = choice(sgd, adam)\n"
+                                     "seed = int_uniform(1, 3)");
+    CHECK(mlp_tune_space_num_keys(space) == 6);
+    CHECK(strcmp(mlp_tune_space_key(space, 0), "network.hidden") == 0);
+    CHECK(strcmp(mlp_tune_space_key(space, 5), "seed") == 0);
+    mlp_tune_space_free(space);
+}
+
+static void test_samples_in_range_and_repeatable(void) {
+    mlp_tune_space *space = parse_ok("network.hidden = choice(256, 1024:512)\n"
+                                     "schedule.lr = log_uniform(1e-4, 3e-2)\n"
+                                     "network.dropout = uniform(0.1, 0.5)\n"
+                                     "training.batch_size = int_uniform(16, 18)\n");
+    mlp_rng a, b;
+    mlp_rng_seed(&a, 7, 1);
+    mlp_rng_seed(&b, 7, 1);
+    bool saw_list = false, saw_plain = false, saw_16 = false, saw_18 = false;
+    for (int i = 0; i < 200; i++) {
+        mlp_string_list sa = {0}, sb = {0};
+        mlp_tune_space_sample(space, &a, &sa);
+        mlp_tune_space_sample(space, &b, &sb);
+        CHECK(!sa.failed && sa.count == 4 && sb.count == 4);
+        for (size_t k = 0; k < 4; k++)
+            CHECK(strcmp(sa.items[k], sb.items[k]) == 0);
+        saw_list |= strcmp(sa.items[0], "network.hidden=1024,512") == 0;
+        saw_plain |= strcmp(sa.items[0], "network.hidden=256") == 0;
+        double lr = strtod(sa.items[1] + strlen("schedule.lr="), NULL);
+        CHECK(lr >= 1e-4 && lr <= 3e-2);
+        double dropout = strtod(sa.items[2] + strlen("network.dropout="), NULL);
+        CHECK(dropout >= 0.1 && dropout <= 0.5);
+        long batch = strtol(sa.items[3] + strlen("training.batch_size="), NULL, 10);
+        CHECK(batch >= 16 && batch <= 18);
+        saw_16 |= batch == 16;
+        saw_18 |= batch == 18;
+        mlp_string_list_free(&sa);
+        mlp_string_list_free(&sb);
+    }
+    CHECK(saw_list && saw_plain && saw_16 && saw_18);
+    mlp_tune_space_free(space);
+}
+
+static void test_bad_input_names_the_line(void) {
+    parse_fails("", "no keys");
+    parse_fails("# only a comment\n", "no keys");
+    parse_fails("\nnetwork.hidden 256\n", "space.ini:2:");
+    parse_fails("network.hiden = choice(1, 2)", "unknown config key 'network.hiden'");
+    parse_fails("= choice(1, 2)", "key is missing");
+    parse_fails("schedule.lr = normal(0, 1)", "unknown function 'normal'");
+    parse_fails("schedule.lr = uniform(0.1, 0.2", "expected choice");
+    parse_fails("schedule.lr = uniform 0.1, 0.2", "expected choice");
+    parse_fails("schedule.lr = uniform((0.1, 0.2))", "unbalanced");
+    parse_fails("schedule.lr = uniform(0.1)", "two values");
+    parse_fails("schedule.lr = uniform(0.1, 0.2, 0.3)", "two values");
+    parse_fails("schedule.lr = uniform(0.2, 0.1)", "below hi");
+    parse_fails("schedule.lr = uniform(0.1, 0.1)", "below hi");
+    parse_fails("schedule.lr = uniform(0.1, x)", "'x' is not a finite number");
+    parse_fails("schedule.lr = uniform(0.1, inf)", "not a finite number");
+    parse_fails("schedule.lr = log_uniform(0, 0.1)", "must be above 0");
+    parse_fails("schedule.lr = log_uniform(-1, 0.1)", "must be above 0");
+    parse_fails("training.batch_size = int_uniform(1.5, 8)", "not a whole number");
+    parse_fails("training.batch_size = int_uniform(9, 8)", "at most hi");
+    parse_fails("training.epochs = uniform(1, 8)", "needs a number (float) key");
+    parse_fails("optimizer.kind = int_uniform(1, 8)", "needs an integer key");
+    parse_fails("optimizer.kind = choice(sgd, adamw2)", "adamw2");
+    parse_fails("network.hidden = choice(256, big)", "space.ini:1:");
+    parse_fails("network.hidden = choice(256, 256)", "given twice");
+    parse_fails("network.hidden = choice(256, )", "empty value");
+    parse_fails("network.hidden = choice()", "empty value");
+    parse_fails("a = b\n", "space.ini:1: unknown config key 'a'");
+    parse_fails("schedule.lr = choice(0.1)\nschedule.lr = choice(0.2)\n",
+                "space.ini:2: 'schedule.lr' is given twice (first on line 1)");
+    parse_fails("schedule.lr = choice(0.1, 0.2)\nnetwork.hidden = choice(8:x)\n", "space.ini:2:");
+}
+
+static void test_budget(void) {
+    size_t trials;
+    double seconds;
+    mlp_error err;
+    CHECK(mlp_tune_parse_budget("20", &trials, &seconds, &err) == MLP_OK);
+    CHECK(trials == 20 && seconds == 0);
+    CHECK(mlp_tune_parse_budget("15m", &trials, &seconds, &err) == MLP_OK);
+    CHECK(trials == 0 && seconds == 900);
+    CHECK(mlp_tune_parse_budget("1.5h", &trials, &seconds, &err) == MLP_OK && seconds == 5400);
+    CHECK(mlp_tune_parse_budget("90s", &trials, &seconds, &err) == MLP_OK && seconds == 90);
+    const char *bad[] = {"", "0", "-3", "2.5", "1e3", "15 m", "15min", "m", "0s", "x", "nan"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_MSG(mlp_tune_parse_budget(bad[i], &trials, &seconds, &err) == MLP_ERR_ARGUMENT,
+                  "'%s' accepted", bad[i]);
+}
+
+static void test_asha_rungs(void) {
+    mlp_tune_asha *asha = NULL;
+    mlp_error err;
+    CHECK(mlp_tune_asha_new(&asha, 1, 10, 3, false, &err) == MLP_OK);
+    CHECK(mlp_tune_asha_num_rungs(asha) == 3);
+    CHECK(mlp_tune_asha_rung_epochs(asha, 0) == 1 && mlp_tune_asha_rung_epochs(asha, 2) == 9);
+    mlp_tune_asha_free(asha);
+    CHECK(mlp_tune_asha_new(&asha, 2, 18, 3, false, &err) == MLP_OK);
+    CHECK(mlp_tune_asha_num_rungs(asha) == 3 && mlp_tune_asha_rung_epochs(asha, 2) == 18);
+    mlp_tune_asha_free(asha);
+    CHECK(mlp_tune_asha_new(&asha, 1, 10, 3, true, &err) == MLP_OK);
+    CHECK(mlp_tune_asha_num_rungs(asha) == 1 && mlp_tune_asha_rung_epochs(asha, 0) == 10);
+    mlp_tune_asha_free(asha);
+    CHECK(mlp_tune_asha_new(&asha, 11, 10, 3, false, &err) == MLP_ERR_ARGUMENT);
+    CHECK(mlp_tune_asha_new(&asha, 1, 10, 1, false, &err) == MLP_ERR_ARGUMENT);
+}
+
+/* One worker, nine trials with scores 0.1 .. 0.9 in the order started: after every third trial
+ * at rung 0 the best of them not yet promoted goes to rung 1; after three at rung 1 the best
+ * goes to rung 2. */
+static void test_asha_promotes_the_top_third(void) {
+    mlp_tune_asha *asha = NULL;
+    mlp_error err;
+    CHECK(mlp_tune_asha_new(&asha, 1, 9, 3, false, &err) == MLP_OK);
+    const double scores[9] = {0.5, 0.9, 0.1, 0.2, 0.3, 0.4, 0.8, 0.7, 0.6};
+    size_t new_trials = 0, promotions[3] = {0};
+    size_t promoted_to_2 = 99;
+    for (int guard = 0; guard < 100; guard++) {
+        mlp_tune_step step;
+        mlp_job_answer answer = mlp_tune_asha_next(asha, new_trials < 9, &step);
+        if (answer == MLP_JOB_DONE) break;
+        CHECK(answer == MLP_JOB_READY); /* one worker: never waits */
+        if (!step.promoted) {
+            CHECK(step.trial == new_trials && step.rung == 0);
+            new_trials++;
+        } else {
+            promotions[step.rung]++;
+            if (step.rung == 2) promoted_to_2 = step.trial;
+        }
+        /* The score grows a little with the rung, keeping the order. */
+        mlp_tune_asha_report(asha, step.trial, step.rung, scores[step.trial] + 0.01 * step.rung);
+    }
+    CHECK(new_trials == 9);
+    /* Rung 1 gets 1 (0.9, of 3 done), 0 (0.5, of 6), 6 (0.8, of 7) and 7 (0.7, of 9); rung 2
+     * gets 1 when rung 1 has three. ASHA promotes as soon as a trial is in the top third so far,
+     * so it promotes more than synchronous halving would (which would take 1, 6, 7). */
+    CHECK(promotions[1] == 4 && promotions[2] == 1);
+    CHECK(promoted_to_2 == 1); /* 0.9 */
+    CHECK(mlp_tune_asha_trial_rung(asha, 1) == 2);
+    CHECK(mlp_tune_asha_trial_rung(asha, 2) == 0);
+    CHECK(mlp_tune_asha_trial_rung(asha, 0) == 1 && mlp_tune_asha_trial_rung(asha, 6) == 1);
+    CHECK(mlp_tune_asha_trial_rung(asha, 7) == 1 && mlp_tune_asha_trial_rung(asha, 8) == 0);
+    CHECK_CLOSE(mlp_tune_asha_trial_score(asha, 1), 0.92, 1e-12);
+    mlp_tune_asha_free(asha);
+}
+
+static void test_asha_waits_for_running_and_skips_failures(void) {
+    mlp_tune_asha *asha = NULL;
+    mlp_error err;
+    CHECK(mlp_tune_asha_new(&asha, 1, 3, 3, false, &err) == MLP_OK);
+    mlp_tune_step s[3];
+    for (int i = 0; i < 3; i++)
+        CHECK(mlp_tune_asha_next(asha, true, &s[i]) == MLP_JOB_READY);
+    mlp_tune_step extra;
+    CHECK(mlp_tune_asha_next(asha, false, &extra) == MLP_JOB_WAIT);
+    mlp_tune_asha_report(asha, 0, 0, NAN); /* failed */
+    mlp_tune_asha_report(asha, 1, 0, 0.5);
+    mlp_tune_asha_report(asha, 2, 0, 0.4);
+    /* Two completed rung 0 (the failure does not count): floor(2/3) = 0, nothing to promote. */
+    CHECK(mlp_tune_asha_next(asha, false, &extra) == MLP_JOB_DONE);
+    CHECK(mlp_tune_asha_trial_rung(asha, 0) == -1);
+    CHECK(isnan(mlp_tune_asha_trial_score(asha, 0)));
+    mlp_tune_asha_free(asha);
+}
+
+int main(void) {
+    RUN_TEST(test_parses_every_function);
+    RUN_TEST(test_samples_in_range_and_repeatable);
+    RUN_TEST(test_bad_input_names_the_line);
+    RUN_TEST(test_budget);
+    RUN_TEST(test_asha_rungs);
+    RUN_TEST(test_asha_promotes_the_top_third);
+    RUN_TEST(test_asha_waits_for_running_and_skips_failures);
+    return harness_finish();
+}
