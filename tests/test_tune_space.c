@@ -75,6 +75,22 @@ static void test_samples_in_range_and_repeatable(void) {
     mlp_tune_space_free(space);
 }
 
+/* A range wider than the largest double (hi - lo overflows) still draws finite values in it. */
+static void test_widest_range_stays_finite(void) {
+    mlp_tune_space *space = parse_ok("training.clip_norm = uniform(-1e308, 1.7e308)\n");
+    mlp_rng rng;
+    mlp_rng_seed(&rng, 1, 1);
+    for (int i = 0; i < 100; i++) {
+        mlp_string_list s = {0};
+        mlp_tune_space_sample(space, &rng, &s);
+        CHECK(s.count == 1);
+        double v = strtod(s.items[0] + strlen("training.clip_norm="), NULL);
+        CHECK_MSG(isfinite(v) && v >= -1e308 && v <= 1.7e308, "%s", s.items[0]);
+        mlp_string_list_free(&s);
+    }
+    mlp_tune_space_free(space);
+}
+
 static void test_bad_input_names_the_line(void) {
     parse_fails("", "no keys");
     parse_fails("# only a comment\n", "no keys");
@@ -202,6 +218,7 @@ static void test_asha_waits_for_running_and_skips_failures(void) {
 int main(void) {
     RUN_TEST(test_parses_every_function);
     RUN_TEST(test_samples_in_range_and_repeatable);
+    RUN_TEST(test_widest_range_stays_finite);
     RUN_TEST(test_bad_input_names_the_line);
     RUN_TEST(test_budget);
     RUN_TEST(test_asha_rungs);

@@ -329,7 +329,7 @@ void mlp_tune_space_sample(const mlp_tune_space *space, mlp_rng *rng, mlp_string
             if (e->kind == KIND_LOG_UNIFORM)
                 v = exp(log(e->lo) + u * (log(e->hi) - log(e->lo)));
             else
-                v = e->lo + u * (e->hi - e->lo);
+                v = e->lo * (1 - u) + e->hi * u; /* hi - lo may overflow; this cannot */
             /* Six significant digits keep the tables readable; rounding must not leave the
              * range the check accepted. */
             snprintf(number, sizeof number, "%.6g", v);
