@@ -797,8 +797,7 @@ void mlp_free(void *memory);
 /* mlp_train on the run the config describes (data.train required), with its text as the run's
  * config.ini. */
 mlp_status mlp_config_train(const mlp_config *config, const char *run_dir, const char *resume_from,
-                            const mlp_train_hooks *hooks, mlp_train_result *result,
-                            mlp_error *err);
+                            const mlp_train_hooks *hooks, mlp_train_result *result, mlp_error *err);
 
 /* A data set over the caller's memory, without a copy: count rows of `features` values, bytes
  * (uint8) when `bytes`, else float32, row-major and contiguous; they must stay unchanged while
@@ -806,8 +805,8 @@ mlp_status mlp_config_train(const mlp_config *config, const char *run_dir, const
  * class names are copied (NULL: "0".."K-1"). rows x cols (0 x 0: unknown, 28 x 28 for 784
  * features) is the image shape augmentation needs. Float values must be finite (checked);
  * `name` stands for the source in messages. */
-mlp_status mlp_dataset_wrap(mlp_dataset **dataset, const char *name, const void *values,
-                            bool bytes, size_t count, size_t features, const int32_t *labels,
+mlp_status mlp_dataset_wrap(mlp_dataset **dataset, const char *name, const void *values, bool bytes,
+                            size_t count, size_t features, const int32_t *labels,
                             const char *const *class_names, size_t num_classes, size_t rows,
                             size_t cols, mlp_error *err);
 
@@ -844,9 +843,8 @@ typedef struct {
  * model's classes. When *stop_requested (may be NULL) becomes non-zero the epoch stops before
  * its next step with MLP_ERR_INTERRUPTED, the weights those of the last step; a loss or weights
  * that are no longer finite stop it with MLP_ERR_NUMERIC. result is filled in every case. */
-mlp_status mlp_session_epoch(mlp_session *session, const mlp_dataset *data,
-                             const uint32_t *indices, size_t n,
-                             const volatile int *stop_requested, mlp_epoch_result *result,
+mlp_status mlp_session_epoch(mlp_session *session, const mlp_dataset *data, const uint32_t *indices,
+                             size_t n, const volatile int *stop_requested, mlp_epoch_result *result,
                              mlp_error *err);
 
 /* ==== Export: ONNX and dependency-free C (docs/deploy.md) ==================================== */

@@ -26,7 +26,7 @@ static int harness_outcome; /* 0 pass, 1 fail, 2 skip */
 #define CHECK_MSG(cond, ...)                                                                       \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "  %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);            \
+            fprintf(stderr, "  %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);             \
             fprintf(stderr, __VA_ARGS__);                                                          \
             fputc('\n', stderr);                                                                   \
             harness_outcome = 1;                                                                   \
@@ -58,9 +58,12 @@ static void harness_run(const char *name, void (*test)(void)) {
     const char *word = harness_outcome == 0 ? "PASS" : harness_outcome == 1 ? "FAIL" : "SKIP";
     printf("%s %s\n", word, name);
     fflush(stdout);
-    if (harness_outcome == 0) harness_passed++;
-    else if (harness_outcome == 1) harness_failed++;
-    else harness_skipped++;
+    if (harness_outcome == 0)
+        harness_passed++;
+    else if (harness_outcome == 1)
+        harness_failed++;
+    else
+        harness_skipped++;
 }
 
 #define RUN_TEST(fn) harness_run(#fn, fn)

@@ -191,8 +191,7 @@ static float *train_a_little(size_t threads, size_t *count) {
     mlp_rng rng;
     mlp_rng_seed(&rng, 7, 1);
     mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM};
-    if (mlp_net_spec_default(&spec, 784, hidden, 2, 10, MLP_ACT_RELU, NULL) != MLP_OK)
-        return NULL;
+    if (mlp_net_spec_default(&spec, 784, hidden, 2, 10, MLP_ACT_RELU, NULL) != MLP_OK) return NULL;
     spec.threads = threads;
     if (mlp_net_new(&net, &spec, NULL) != MLP_OK || mlp_net_init(net, &init, &rng, NULL) != MLP_OK)
         return NULL;

@@ -54,12 +54,10 @@ static void test_wrap_borrows_values_and_checks_them(void) {
     CHECK_MSG(strstr(err.message, "X: sample 2: label 2") != NULL, "%s", err.message);
 
     x[3] = NAN;
-    CHECK(mlp_dataset_wrap(&d, "X", x, false, 3, 2, NULL, NULL, 0, 0, 0, &err) ==
-          MLP_ERR_ARGUMENT);
+    CHECK(mlp_dataset_wrap(&d, "X", x, false, 3, 2, NULL, NULL, 0, 0, 0, &err) == MLP_ERR_ARGUMENT);
     CHECK_MSG(strstr(err.message, "sample 1, feature 1") != NULL, "%s", err.message);
 
-    CHECK(mlp_dataset_wrap(&d, "X", x, false, 3, 2, NULL, NULL, 0, 2, 2, &err) ==
-          MLP_ERR_ARGUMENT);
+    CHECK(mlp_dataset_wrap(&d, "X", x, false, 3, 2, NULL, NULL, 0, 2, 2, &err) == MLP_ERR_ARGUMENT);
     CHECK(mlp_dataset_wrap(&d, "X", x, false, 0, 2, NULL, NULL, 0, 0, 0, &err) != MLP_OK);
 }
 
@@ -145,8 +143,8 @@ static void test_epoch_equals_manual_steps(void) {
     float x[N * D];
     int32_t labels[N];
     blobs(x, labels, N, 2);
-    const char *sets[] = {"network.hidden=6", "data.transform=none", "data.shuffle=false",
-                          "optimizer.kind=adam", "schedule.lr=0.01", "training.batch_size=50",
+    const char *sets[] = {"network.hidden=6",       "data.transform=none", "data.shuffle=false",
+                          "optimizer.kind=adam",    "schedule.lr=0.01",    "training.batch_size=50",
                           "regularization.l2=0.001"};
     mlp_config *config = config_with(sets, 7);
     mlp_dataset *d;
@@ -176,8 +174,7 @@ static void test_epoch_equals_manual_steps(void) {
         size_t n = N - first < 50 ? N - first : 50;
         mlp_batch batch = {.x = x + first * D, .labels = labels + first, .n = n};
         mlp_batch_result br;
-        CHECK(mlp_net_train_step(net, &batch, NULL, &reg, opt, mask, 0.01f, &br, &err) ==
-              MLP_OK);
+        CHECK(mlp_net_train_step(net, &batch, NULL, &reg, opt, mask, 0.01f, &br, &err) == MLP_OK);
         loss_sum += br.loss * (double)n;
         correct += br.correct;
     }
@@ -242,8 +239,8 @@ static void test_sessions_learn_and_stop_on_request(void) {
 
     /* Labels beyond the model's outputs and a wrong feature count are refused. */
     mlp_dataset *narrow;
-    CHECK(mlp_dataset_wrap(&narrow, "narrow", x, false, N / 2, 2 * D, NULL, NULL, 0, 0, 0,
-                           &err) == MLP_OK);
+    CHECK(mlp_dataset_wrap(&narrow, "narrow", x, false, N / 2, 2 * D, NULL, NULL, 0, 0, 0, &err) ==
+          MLP_OK);
     CHECK(mlp_session_epoch(session, narrow, NULL, 0, NULL, &r, &err) == MLP_ERR_ARGUMENT);
     mlp_dataset_free(narrow);
     mlp_session_free(session);

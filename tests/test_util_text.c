@@ -40,10 +40,18 @@ static void test_copy_string_copies(void) {
     free(copy);
 }
 
+static void test_trim_cuts_both_ends(void) {
+    char a[] = " \t key = value \r\n", b[] = "plain", c[] = " \t\n";
+    CHECK(strcmp(mlp_trim(a), "key = value") == 0);
+    CHECK(strcmp(mlp_trim(b), "plain") == 0);
+    CHECK(strcmp(mlp_trim(c), "") == 0);
+}
+
 int main(void) {
     RUN_TEST(test_appends_grow_and_finish_hands_over);
     RUN_TEST(test_empty_text_is_an_empty_string);
     RUN_TEST(test_failure_is_reported_by_finish);
     RUN_TEST(test_copy_string_copies);
+    RUN_TEST(test_trim_cuts_both_ends);
     return harness_finish();
 }

@@ -38,8 +38,8 @@ static const char usage[] =
 
 static void print_result(const mlp_train_result *r, const char *run_dir) {
     printf("%s after %zu epochs (%llu steps) in %.1f s, %.0f samples/s",
-           mlp_stop_reason_name(r->stop_reason),
-           r->epochs_run, (unsigned long long)r->steps, r->train_seconds, r->samples_per_second);
+           mlp_stop_reason_name(r->stop_reason), r->epochs_run, (unsigned long long)r->steps,
+           r->train_seconds, r->samples_per_second);
     if (!isnan(r->best_val_accuracy))
         printf("; best val accuracy %.4f (epoch %zu)", r->best_val_accuracy, r->best_epoch);
     printf("\n");

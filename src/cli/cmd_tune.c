@@ -110,7 +110,8 @@ int cmd_tune(int argc, char **argv) {
     mlp_tune_space *space = NULL;
     mlp_status st = code == EXIT_OK ? mlp_tune_space_load(&space, a.space, &err) : MLP_OK;
     if (st != MLP_OK)
-        code = st == MLP_ERR_ARGUMENT ? cli_usage("tune", "%s", err.message) : cli_fail("tune", &err);
+        code =
+            st == MLP_ERR_ARGUMENT ? cli_usage("tune", "%s", err.message) : cli_fail("tune", &err);
     /* Threads: cores / jobs for each trial, unless the config or a --set fixes them. */
     bool threads_given = false;
     if (code == EXIT_OK) {

@@ -145,8 +145,9 @@ void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, 
     X(0, 1)                                                                                        \
     X(0, 2)                                                                                        \
     X(0, 3)                                                                                        \
-    X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1) X(3, 2)        \
-        X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
+    X(1, 0)                                                                                        \
+    X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1) X(3, 2) X(3, 3)        \
+        X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
 #define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
 /* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last masked by `last`. */

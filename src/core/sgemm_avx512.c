@@ -75,7 +75,6 @@ TARGET INLINE void nt_tile(const int mr, const int nr, size_t k, const float *a,
     }
 }
 
-
 TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float *b,
                             size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
     for (size_t i = 0; i < m; i += SGEMM_AVX512_NT_ROWS) {
@@ -108,8 +107,9 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
 #define BC_TILE(X)                                                                                 \
     X(0, 0)                                                                                        \
     X(0, 1)                                                                                        \
-    X(0, 2) X(0, 3) X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0)        \
-        X(3, 1) X(3, 2) X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
+    X(0, 2)                                                                                        \
+    X(0, 3) X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1)        \
+        X(3, 2) X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
 
 /* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last one masked by `last`. */
 TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, size_t k, const float *a,

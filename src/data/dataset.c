@@ -148,8 +148,7 @@ const char *const *mlp_dataset_class_names(const mlp_dataset *dataset) {
 }
 
 /* Class names for a wrapped data set: copies of the given ones, or "0".."K-1". */
-static mlp_status wrap_names(mlp_dataset *d, const char *const *names, size_t num,
-                             mlp_error *err) {
+static mlp_status wrap_names(mlp_dataset *d, const char *const *names, size_t num, mlp_error *err) {
     d->class_names = mlp_calloc(num ? num : 1, sizeof *d->class_names, err);
     if (!d->class_names) return MLP_ERR_MEMORY;
     d->num_classes = num;
@@ -157,7 +156,8 @@ static mlp_status wrap_names(mlp_dataset *d, const char *const *names, size_t nu
         char number[24];
         snprintf(number, sizeof number, "%zu", k);
         const char *name = names ? names[k] : number;
-        if (!name) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: class name %zu is NULL", d->source, k);
+        if (!name)
+            return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: class name %zu is NULL", d->source, k);
         d->class_names[k] = strdup(name);
         if (!d->class_names[k])
             return mlp_fail(err, MLP_ERR_MEMORY, "out of memory copying class names");
@@ -187,8 +187,9 @@ static mlp_status wrap_fill(mlp_dataset *d, const void *values, bool bytes, cons
         size_t n = d->count * d->features;
         for (size_t i = 0; i < n; i++)
             if (!isfinite(d->floats[i]))
-                return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: sample %zu, feature %zu: %g is not finite",
-                                d->source, i / d->features, i % d->features, d->floats[i]);
+                return mlp_fail(err, MLP_ERR_ARGUMENT,
+                                "%s: sample %zu, feature %zu: %g is not finite", d->source,
+                                i / d->features, i % d->features, d->floats[i]);
     }
     if (labels && num_classes == 0)
         return mlp_fail(err, MLP_ERR_ARGUMENT, "%s: labels without classes", d->source);
@@ -205,8 +206,8 @@ static mlp_status wrap_fill(mlp_dataset *d, const void *values, bool bytes, cons
     return MLP_OK;
 }
 
-mlp_status mlp_dataset_wrap(mlp_dataset **dataset, const char *name, const void *values,
-                            bool bytes, size_t count, size_t features, const int32_t *labels,
+mlp_status mlp_dataset_wrap(mlp_dataset **dataset, const char *name, const void *values, bool bytes,
+                            size_t count, size_t features, const int32_t *labels,
                             const char *const *class_names, size_t num_classes, size_t rows,
                             size_t cols, mlp_error *err) {
     *dataset = NULL;

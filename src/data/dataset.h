@@ -17,7 +17,7 @@ struct mlp_dataset {
     size_t rows, cols; /* image shape, 0 when unknown */
     uint8_t *bytes;    /* exactly one of bytes and floats is set */
     float *floats;
-    bool borrowed; /* bytes or floats belong to the caller (mlp_dataset_wrap) */
+    bool borrowed;   /* bytes or floats belong to the caller (mlp_dataset_wrap) */
     int32_t *labels; /* NULL when unlabelled */
     size_t num_classes;
     char **class_names;

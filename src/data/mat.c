@@ -200,8 +200,7 @@ static mlp_status load_open(mat_t *mat, mlp_dataset *d, const data_source *src, 
      * without x costs no look for its labels, and the default labels' look is their read. */
     matvar_t *x = NULL, *y = NULL;
     mlp_status s = read_variable(mat, path, file_size, x_name, false, &x, err);
-    if (s == MLP_OK && y_name)
-        s = read_variable(mat, path, file_size, y_name, y_optional, &y, err);
+    if (s == MLP_OK && y_name) s = read_variable(mat, path, file_size, y_name, y_optional, &y, err);
     bool in_cols = src->samples_in_cols == 1;
     if (s == MLP_OK && y && src->samples_in_cols < 0) {
         size_t n = y->dims[0] * y->dims[1];

@@ -5,21 +5,13 @@
 #include "data/labels.h"
 #include "data/stream.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *trim(char *s) {
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 static bool parse_size(const char *text, size_t *out) {
     if (!isdigit((unsigned char)*text)) return false;
@@ -116,14 +108,14 @@ mlp_status data_source_parse(data_source *s, const char *text, mlp_error *err) {
     while (rest) {
         char *comma = strchr(rest, ',');
         if (comma) *comma = '\0';
-        char *token = trim(rest);
+        char *token = mlp_trim(rest);
         rest = comma ? comma + 1 : NULL;
         if (!*token) return mlp_fail(err, MLP_ERR_ARGUMENT, "data source '%s': empty part", text);
         char *eq = strchr(token, '=');
         /* key=value when key is an option's name (anything else is a file name, even with '='). */
         if (eq && is_option_key(token, (size_t)(eq - token))) {
             *eq = '\0';
-            MLP_TRY(parse_option(s, text, trim(token), trim(eq + 1), err));
+            MLP_TRY(parse_option(s, text, mlp_trim(token), mlp_trim(eq + 1), err));
         } else if (s->num_files == 2) {
             return mlp_fail(err, MLP_ERR_ARGUMENT,
                             "data source '%s': more than two files ('%s' is a third; options are "

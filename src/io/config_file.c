@@ -167,8 +167,8 @@ static void nearest_name(const mlp_ini_schema *schema, const char *section, cons
         size_t k_key_len = strlen(k->key), k_section_len = strlen(k->section);
         size_t k_len = k_section_len + (k_section_len > 0) + k_key_len;
         size_t whole_bound = wanted_len > k_len ? wanted_len - k_len : k_len - wanted_len;
-        size_t key_bound = (key_len > k_key_len ? key_len - k_key_len : k_key_len - key_len) +
-                           other_section;
+        size_t key_bound =
+            (key_len > k_key_len ? key_len - k_key_len : k_key_len - key_len) + other_section;
         if (k_len <= 64 && whole_bound > best && key_bound > best) continue;
         full_name(k, candidate, sizeof candidate);
         size_t whole = edit_distance(wanted, candidate);

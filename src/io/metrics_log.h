@@ -52,8 +52,8 @@ void mlp_metrics_log_free(mlp_metrics_log *log);
  * comes back as NAN, and so does a loss logged as nan or inf (a diverged run). A last line
  * without its newline is a write cut short and is skipped. A fault is an MLP_ERR_FORMAT (a
  * non-finite value other than a loss: MLP_ERR_NUMERIC) naming name:line and the field. */
-mlp_status mlp_metrics_parse(const char *text, size_t len, const char *name,
-                             mlp_metrics_row **rows, size_t *count, mlp_error *err);
+mlp_status mlp_metrics_parse(const char *text, size_t len, const char *name, mlp_metrics_row **rows,
+                             size_t *count, mlp_error *err);
 
 /* Reads the metrics.csv at path with mlp_metrics_parse. */
 mlp_status mlp_metrics_read(const char *path, mlp_metrics_row **rows, size_t *count,

@@ -35,7 +35,6 @@ mlp_status mlp_sweep_read_outcome(const char *dir, mlp_sweep_outcome *outcome, m
  * and summary.json of its finished runs (run i belongs to rank i mod size) to rank 0, which
  * writes those of runs that have not finished in its own file system (none when the sweep folder
  * is shared), so that its results table covers every run. Called by every rank. */
-mlp_status mlp_sweep_gather_outcomes(mlp_world *world, const mlp_sweep_plan *plan,
-                                     mlp_error *err);
+mlp_status mlp_sweep_gather_outcomes(mlp_world *world, const mlp_sweep_plan *plan, mlp_error *err);
 
 #endif

@@ -216,8 +216,8 @@ static mlp_status session_step(mlp_session *s, const mlp_dataset *data, size_t f
     mlp_batch batch = {.x = s->x, .labels = s->labels, .n = n};
     float lr = mlp_schedule_lr(&c->schedule, &s->schedule, s->step, epoch);
     if (!(c->clip_norm > 0))
-        return mlp_net_train_step(s->net, &batch, &s->dropout_rng, &c->regularization,
-                                  s->optimizer, s->decay_mask, lr, result, err);
+        return mlp_net_train_step(s->net, &batch, &s->dropout_rng, &c->regularization, s->optimizer,
+                                  s->decay_mask, lr, result, err);
     MLP_TRY(mlp_net_gradient(s->net, &batch, &s->dropout_rng, result, err));
     if (!isfinite(result->loss)) return mlp_ok(err);
     if (c->regularization.l1 > 0 || c->regularization.l2 > 0)
@@ -229,8 +229,8 @@ static mlp_status session_step(mlp_session *s, const mlp_dataset *data, size_t f
 }
 
 mlp_status mlp_session_epoch(mlp_session *s, const mlp_dataset *data, const uint32_t *indices,
-                             size_t n, const volatile int *stop_requested,
-                             mlp_epoch_result *result, mlp_error *err) {
+                             size_t n, const volatile int *stop_requested, mlp_epoch_result *result,
+                             mlp_error *err) {
     *result = (mlp_epoch_result){.loss = NAN, .penalty = NAN, .accuracy = NAN, .steps = s->step};
     if (!indices) n = mlp_dataset_count(data);
     const mlp_net_spec *spec = mlp_net_get_spec(s->net);
@@ -253,8 +253,9 @@ mlp_status mlp_session_epoch(mlp_session *s, const mlp_dataset *data, const uint
     mlp_status st = MLP_OK;
     while (done < n) {
         if (stop_requested && *stop_requested) {
-            st = mlp_fail(err, MLP_ERR_INTERRUPTED, "interrupted in epoch %zu after %zu of %zu samples",
-                          s->epochs_done + 1, done, n);
+            st = mlp_fail(err, MLP_ERR_INTERRUPTED,
+                          "interrupted in epoch %zu after %zu of %zu samples", s->epochs_done + 1,
+                          done, n);
             break;
         }
         size_t b = n - done < s->batch ? n - done : s->batch;

@@ -485,8 +485,8 @@ static mlp_status read_training(reader *r, mlp_train_config *c) {
     return read_u64(r, "logging.every_steps", &c->log_every_steps);
 }
 
-static mlp_status config_from_ini(const mlp_ini *ini, bool data_in_memory,
-                                  mlp_train_config *config, mlp_error *err) {
+static mlp_status config_from_ini(const mlp_ini *ini, bool data_in_memory, mlp_train_config *config,
+                                  mlp_error *err) {
     memset(config, 0, sizeof *config);
     reader r = {ini, err, data_in_memory};
     int64_t seed, threads;

@@ -612,10 +612,14 @@ static mlp_status run_epochs(trainer *t, mlp_stop_reason *reason, mlp_error *err
 
 const char *mlp_stop_reason_name(mlp_stop_reason reason) {
     switch (reason) {
-    case MLP_STOP_MAX_EPOCHS: return "max_epochs";
-    case MLP_STOP_EARLY: return "early_stop";
-    case MLP_STOP_DIVERGED: return "diverged";
-    case MLP_STOP_INTERRUPTED: return "interrupted";
+    case MLP_STOP_MAX_EPOCHS:
+        return "max_epochs";
+    case MLP_STOP_EARLY:
+        return "early_stop";
+    case MLP_STOP_DIVERGED:
+        return "diverged";
+    case MLP_STOP_INTERRUPTED:
+        return "interrupted";
     }
     return NULL;
 }
@@ -777,9 +781,8 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
                 "before any checkpoint",
                 t.state.epoch + 1, (unsigned long long)t.state.step);
     } else if (s == MLP_OK && reason == MLP_STOP_INTERRUPTED) {
-        s = mlp_fail(err, MLP_ERR_INTERRUPTED,
-                     "interrupted in epoch %zu at step %llu; saved %s", t.state.epoch + 1,
-                     (unsigned long long)t.state.step, t.last_path);
+        s = mlp_fail(err, MLP_ERR_INTERRUPTED, "interrupted in epoch %zu at step %llu; saved %s",
+                     t.state.epoch + 1, (unsigned long long)t.state.step, t.last_path);
     }
     trainer_free(&t);
     return s;

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 
 typedef struct {
-    int rung;                           /* highest completed rung, -1 none */
+    int rung; /* highest completed rung, -1 none */
     bool running, failed;
-    double score[MLP_TUNE_MAX_RUNGS];   /* NaN until the rung is completed */
-    bool promoted[MLP_TUNE_MAX_RUNGS];  /* promoted out of rung k */
+    double score[MLP_TUNE_MAX_RUNGS];  /* NaN until the rung is completed */
+    bool promoted[MLP_TUNE_MAX_RUNGS]; /* promoted out of rung k */
 } trial;
 
 struct mlp_tune_asha {
@@ -21,8 +21,8 @@ struct mlp_tune_asha {
     size_t num_trials, capacity, running;
 };
 
-mlp_status mlp_tune_asha_new(mlp_tune_asha **out, size_t min_epochs, size_t max_epochs,
-                             size_t eta, bool random_search, mlp_error *err) {
+mlp_status mlp_tune_asha_new(mlp_tune_asha **out, size_t min_epochs, size_t max_epochs, size_t eta,
+                             bool random_search, mlp_error *err) {
     *out = NULL;
     if (max_epochs < 1) return mlp_fail(err, MLP_ERR_ARGUMENT, "max epochs must be at least 1");
     if (!random_search && (min_epochs < 1 || min_epochs > max_epochs))
@@ -53,10 +53,18 @@ void mlp_tune_asha_free(mlp_tune_asha *asha) {
     free(asha);
 }
 
-size_t mlp_tune_asha_num_rungs(const mlp_tune_asha *a) { return a->num_rungs; }
-size_t mlp_tune_asha_rung_epochs(const mlp_tune_asha *a, size_t rung) { return a->epochs[rung]; }
-size_t mlp_tune_asha_num_trials(const mlp_tune_asha *a) { return a->num_trials; }
-int mlp_tune_asha_trial_rung(const mlp_tune_asha *a, size_t t) { return a->trials[t].rung; }
+size_t mlp_tune_asha_num_rungs(const mlp_tune_asha *a) {
+    return a->num_rungs;
+}
+size_t mlp_tune_asha_rung_epochs(const mlp_tune_asha *a, size_t rung) {
+    return a->epochs[rung];
+}
+size_t mlp_tune_asha_num_trials(const mlp_tune_asha *a) {
+    return a->num_trials;
+}
+int mlp_tune_asha_trial_rung(const mlp_tune_asha *a, size_t t) {
+    return a->trials[t].rung;
+}
 double mlp_tune_asha_trial_score(const mlp_tune_asha *a, size_t t) {
     const trial *tr = &a->trials[t];
     return tr->rung < 0 ? NAN : tr->score[tr->rung];

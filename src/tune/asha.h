@@ -22,8 +22,8 @@ typedef struct mlp_tune_asha mlp_tune_asha;
 
 /* random_search: one rung at max_epochs. Otherwise min_epochs >= 1, eta >= 2, and
  * min_epochs <= max_epochs. */
-mlp_status mlp_tune_asha_new(mlp_tune_asha **asha, size_t min_epochs, size_t max_epochs,
-                             size_t eta, bool random_search, mlp_error *err);
+mlp_status mlp_tune_asha_new(mlp_tune_asha **asha, size_t min_epochs, size_t max_epochs, size_t eta,
+                             bool random_search, mlp_error *err);
 void mlp_tune_asha_free(mlp_tune_asha *asha);
 
 size_t mlp_tune_asha_num_rungs(const mlp_tune_asha *asha);

@@ -5,6 +5,7 @@
 #include "io/config_file.h"
 #include "train/train_config.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,18 +51,11 @@ void mlp_tune_space_free(mlp_tune_space *space) {
     free(space);
 }
 
-size_t mlp_tune_space_num_keys(const mlp_tune_space *space) { return space->count; }
+size_t mlp_tune_space_num_keys(const mlp_tune_space *space) {
+    return space->count;
+}
 const char *mlp_tune_space_key(const mlp_tune_space *space, size_t k) {
     return space->entries[k].key;
-}
-
-static char *trim(char *s) {
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
 }
 
 static const mlp_ini_key *schema_key(const char *name) {
@@ -136,7 +130,7 @@ static mlp_status parse_entry(entry *e, char *rhs, mlp_error *err) {
                         "int_uniform(lo, hi) after '='");
     *open = '\0';
     rhs[n - 1] = '\0';
-    const char *func = trim(rhs);
+    const char *func = mlp_trim(rhs);
     if (strcmp(func, "choice") == 0)
         e->kind = KIND_CHOICE;
     else if (strcmp(func, "uniform") == 0)
@@ -155,7 +149,7 @@ static mlp_status parse_entry(entry *e, char *rhs, mlp_error *err) {
     for (char *item = args;;) {
         char *comma = strchr(item, ',');
         if (comma) *comma = '\0';
-        char *value = trim(item);
+        char *value = mlp_trim(item);
         if (!*value) return mlp_fail(err, MLP_ERR_ARGUMENT, "%s(): an empty value", func);
         if (e->kind == KIND_CHOICE && is_list(k->type))
             for (char *c = value; *c; c++)
@@ -178,8 +172,7 @@ static mlp_status parse_entry(entry *e, char *rhs, mlp_error *err) {
     if (e->num_values != 2)
         return mlp_fail(err, MLP_ERR_ARGUMENT, "%s() takes two values (lo, hi), not %zu", func,
                         e->num_values);
-    if (integer ? k->type != MLP_INI_INT && k->type != MLP_INI_INT_LIST
-                : k->type != MLP_INI_FLOAT)
+    if (integer ? k->type != MLP_INI_INT && k->type != MLP_INI_INT_LIST : k->type != MLP_INI_FLOAT)
         return mlp_fail(err, MLP_ERR_ARGUMENT, "%s() needs %s key; '%s' is not one", func,
                         integer ? "an integer" : "a number (float)", e->key);
     MLP_TRY(parse_number(e->values[0], integer, &e->lo, err));
@@ -202,7 +195,7 @@ static mlp_status parse_line(mlp_tune_space *space, char *line, size_t number, m
     char *eq = strchr(line, '=');
     if (!eq) return mlp_fail(err, MLP_ERR_ARGUMENT, "expected 'section.key = function(...)'");
     *eq = '\0';
-    const char *key = trim(line);
+    const char *key = mlp_trim(line);
     if (!*key) return mlp_fail(err, MLP_ERR_ARGUMENT, "a key is missing before '='");
     for (size_t i = 0; i < space->count; i++)
         if (strcmp(space->entries[i].key, key) == 0)
@@ -214,7 +207,7 @@ static mlp_status parse_line(mlp_tune_space *space, char *line, size_t number, m
     entry *e = &space->entries[space->count++];
     *e = (entry){.line = number, .key = strdup(key)};
     if (!e->key) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory");
-    return parse_entry(e, trim(eq + 1), err);
+    return parse_entry(e, mlp_trim(eq + 1), err);
 }
 
 mlp_status mlp_tune_space_parse(mlp_tune_space **out, const char *text, const char *name,
@@ -234,12 +227,11 @@ mlp_status mlp_tune_space_parse(mlp_tune_space **out, const char *text, const ch
         char *newline = strchr(line, '\n');
         if (newline) *newline = '\0';
         number++;
-        char *content = trim(line);
+        char *content = mlp_trim(line);
         if (*content && *content != '#' && *content != ';') {
             mlp_error line_err = {0};
             st = parse_line(space, content, number, &line_err);
-            if (st != MLP_OK)
-                st = mlp_fail(err, st, "%s:%zu: %s", name, number, line_err.message);
+            if (st != MLP_OK) st = mlp_fail(err, st, "%s:%zu: %s", name, number, line_err.message);
         }
         line = newline ? newline + 1 : NULL;
     }

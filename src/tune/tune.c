@@ -156,8 +156,8 @@ static void on_start(void *context, size_t t) {
     for (size_t i = 0; i < tr->settings.count; i++)
         mlp_text_append(&text, "%s%s", i ? " " : "", tr->settings.items[i]);
     char *settings = mlp_text_finish(&text, NULL);
-    event(s, "%s trial-%03zu to rung %zu (%zu epochs)%s%s", tr->rung ? "promote" : "start",
-          t + 1, tr->rung, mlp_tune_asha_rung_epochs(s->asha, tr->rung), tr->rung ? "" : ": ",
+    event(s, "%s trial-%03zu to rung %zu (%zu epochs)%s%s", tr->rung ? "promote" : "start", t + 1,
+          tr->rung, mlp_tune_asha_rung_epochs(s->asha, tr->rung), tr->rung ? "" : ": ",
           tr->rung ? "" : (settings ? settings : ""));
     free(settings);
 }
@@ -173,8 +173,9 @@ static void on_end(void *context, size_t t, int status) {
     } else if (mlp_sweep_read_outcome(tr->dir, &outcome, &err) != MLP_OK) {
         event(s, "FAILED trial-%03zu: %s", t + 1, err.message);
     } else if (isnan(outcome.final_val_accuracy)) {
-        event(s, "FAILED trial-%03zu: no validation accuracy (the config needs data.validation "
-                 "or data.validation_count above 0)",
+        event(s,
+              "FAILED trial-%03zu: no validation accuracy (the config needs data.validation "
+              "or data.validation_count above 0)",
               t + 1);
     } else {
         score = outcome.final_val_accuracy;
@@ -340,8 +341,8 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
         for (size_t k = 0; k < mlp_tune_asha_num_rungs(s.asha); k++)
             mlp_text_append(&rungs, "%s%zu", k ? ", " : "", mlp_tune_asha_rung_epochs(s.asha, k));
         char *text = mlp_text_finish(&rungs, NULL);
-        event(&s, "%s: rungs at %s epochs; %zu trials at a time", o->random_search ? "random" : "asha",
-              text ? text : "?", o->jobs ? o->jobs : 1);
+        event(&s, "%s: rungs at %s epochs; %zu trials at a time",
+              o->random_search ? "random" : "asha", text ? text : "?", o->jobs ? o->jobs : 1);
         free(text);
         mlp_job_source source = {
             .parallel = o->jobs ? o->jobs : 1,
@@ -404,10 +405,10 @@ mlp_status mlp_tune_parse_budget(const char *text, size_t *trials, double *secon
         return mlp_ok(err);
     }
     double unit = !number || end[0] == '\0' || end[1] != '\0' ? 0
-                  : end[0] == 's'                               ? 1
-                  : end[0] == 'm'                               ? 60
-                  : end[0] == 'h'                               ? 3600
-                                                                : 0;
+                  : end[0] == 's'                             ? 1
+                  : end[0] == 'm'                             ? 60
+                  : end[0] == 'h'                             ? 3600
+                                                              : 0;
     if (unit == 0 || value * unit > 1e9)
         return mlp_fail(err, MLP_ERR_ARGUMENT,
                         "budget '%s': expected a trial count (20) or a duration (90s, 15m, 2h)",

@@ -19,11 +19,11 @@ typedef struct {
     size_t num_sets;
     const mlp_tune_space *space;
     const char *out_dir;
-    size_t jobs;       /* trials at once, >= 1 */
-    size_t threads;    /* threads of each trial; 0: the config's */
-    size_t max_trials; /* new trials; 0: no limit (then max_seconds > 0) */
+    size_t jobs;        /* trials at once, >= 1 */
+    size_t threads;     /* threads of each trial; 0: the config's */
+    size_t max_trials;  /* new trials; 0: no limit (then max_seconds > 0) */
     double max_seconds; /* no step starts after this many seconds; 0: no limit */
-    uint64_t seed;     /* draws the trials' settings */
+    uint64_t seed;      /* draws the trials' settings */
     bool random_search;
     size_t min_epochs, eta; /* ASHA's rungs: min_epochs * eta^k up to the config's epochs */
     char **envp;            /* the children's environment; NULL: this process's */
@@ -47,8 +47,8 @@ typedef struct {
 /* Runs the tune. The config and space are checked before anything runs (MLP_ERR_ARGUMENT naming
  * the fault). Fails with MLP_ERR_STATE when no trial finished a step. *markdown (if not NULL)
  * receives the results table (caller frees). */
-mlp_status mlp_tune_run(const mlp_tune_options *options, mlp_tune_summary *summary,
-                        char **markdown, mlp_error *err);
+mlp_status mlp_tune_run(const mlp_tune_options *options, mlp_tune_summary *summary, char **markdown,
+                        mlp_error *err);
 
 /* A budget: a whole number of trials ("20"), or a duration: a number with s, m or h ("90s",
  * "15m", "1.5h"). Sets one of *trials, *seconds and zeroes the other. */

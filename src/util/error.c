@@ -7,15 +7,24 @@
 
 const char *mlp_status_string(mlp_status status) {
     switch (status) {
-    case MLP_OK: return "ok";
-    case MLP_ERR_ARGUMENT: return "invalid argument";
-    case MLP_ERR_MEMORY: return "out of memory";
-    case MLP_ERR_IO: return "input/output error";
-    case MLP_ERR_FORMAT: return "format error";
-    case MLP_ERR_NUMERIC: return "numeric error";
-    case MLP_ERR_STATE: return "invalid state";
-    case MLP_ERR_UNSUPPORTED: return "unsupported";
-    case MLP_ERR_INTERRUPTED: return "interrupted";
+    case MLP_OK:
+        return "ok";
+    case MLP_ERR_ARGUMENT:
+        return "invalid argument";
+    case MLP_ERR_MEMORY:
+        return "out of memory";
+    case MLP_ERR_IO:
+        return "input/output error";
+    case MLP_ERR_FORMAT:
+        return "format error";
+    case MLP_ERR_NUMERIC:
+        return "numeric error";
+    case MLP_ERR_STATE:
+        return "invalid state";
+    case MLP_ERR_UNSUPPORTED:
+        return "unsupported";
+    case MLP_ERR_INTERRUPTED:
+        return "interrupted";
     }
     return "unknown status";
 }

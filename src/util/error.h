@@ -12,7 +12,8 @@
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-mlp_status mlp_fail(mlp_error *err, mlp_status status, const char *format, ...);
+mlp_status
+mlp_fail(mlp_error *err, mlp_status status, const char *format, ...);
 
 /* Marks err as success (status MLP_OK, empty message) and returns MLP_OK. */
 mlp_status mlp_ok(mlp_error *err);

@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,4 +53,13 @@ char *mlp_copy_string(const char *s, mlp_error *err) {
     if (!copy)
         mlp_fail(err, MLP_ERR_MEMORY, "out of memory copying a string of %zu bytes", strlen(s));
     return copy;
+}
+
+char *mlp_trim(char *s) {
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
 }

@@ -27,4 +27,7 @@ char *mlp_text_finish(mlp_text *t, mlp_error *err);
 /* A malloc'ed copy of s (caller frees), or NULL with err set when out of memory. */
 char *mlp_copy_string(const char *s, mlp_error *err);
 
+/* s without its leading and trailing white space: the end is cut in place. */
+char *mlp_trim(char *s);
+
 #endif
