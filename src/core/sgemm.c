@@ -12,6 +12,16 @@
 /* Chunks per thread: enough that a late or descheduled thread leaves little for the others. */
 #define CHUNKS_PER_THREAD 4
 
+/* [*i0, *i1): chunk `part` of `parts` of `count` items cut at multiples of `unit`. */
+static void chunk_range(size_t count, size_t unit, size_t part, size_t parts, size_t *i0,
+                        size_t *i1) {
+    size_t units = (count + unit - 1) / unit;
+    *i0 = units * part / parts * unit;
+    *i1 = units * (part + 1) / parts * unit;
+    if (*i1 > count) *i1 = count;
+    if (*i0 > *i1) *i0 = *i1;
+}
+
 typedef struct {
     bool trans_a, trans_b;
     size_t m, n, k;
@@ -30,10 +40,9 @@ static size_t column_unit(const product *p) {
  * cache. Cut by columns, each thread would stream all of x once per chunk; cut by rows, once. */
 static void product_rows_part(void *arg, size_t part, size_t parts) {
     const product *p = arg;
-    size_t unit = SGEMM_AVX512_NT_ROWS, units = (p->m + unit - 1) / unit;
-    size_t i0 = units * part / parts * unit, i1 = units * (part + 1) / parts * unit;
-    if (i1 > p->m) i1 = p->m;
-    if (i0 >= i1) return;
+    size_t i0, i1;
+    chunk_range(p->m, SGEMM_AVX512_NT_ROWS, part, parts, &i0, &i1);
+    if (i0 == i1) return;
     sgemm_avx512_nt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
                     p->ldc, 0, p->n);
 }
@@ -41,10 +50,9 @@ static void product_rows_part(void *arg, size_t part, size_t parts) {
 /* Chunk `part` of `parts` of the output columns. */
 static void product_part(void *arg, size_t part, size_t parts) {
     const product *p = arg;
-    size_t unit = column_unit(p), units = (p->n + unit - 1) / unit;
-    size_t j0 = units * part / parts * unit, j1 = units * (part + 1) / parts * unit;
-    if (j1 > p->n) j1 = p->n;
-    if (j0 >= j1) return;
+    size_t j0, j1;
+    chunk_range(p->n, column_unit(p), part, parts, &j0, &j1);
+    if (j0 == j1) return;
     if (p->trans_b)
         sgemm_avx512_nt(p->m, p->k, p->a, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
     else if (p->trans_a)
@@ -102,10 +110,9 @@ typedef struct {
 static void row_product_part(void *arg, size_t part, size_t parts) {
     const row_product *r = arg;
     const product *p = &r->p;
-    size_t unit = SGEMM_AVX512_NT_COLUMNS, units = (p->m + unit - 1) / unit;
-    size_t i0 = units * part / parts * unit, i1 = units * (part + 1) / parts * unit;
-    if (i1 > p->m) i1 = p->m;
-    if (i0 >= i1) return;
+    size_t i0, i1;
+    chunk_range(p->m, SGEMM_AVX512_NT_COLUMNS, part, parts, &i0, &i1);
+    if (i0 == i1) return;
     sgemm_avx512_bc(i1 - i0, p->k, p->a + i0, 1, p->lda, p->b, p->ldb, p->c + i0 * p->ldc, p->ldc,
                     0, p->n);
     if (r->done) r->done(r->done_arg, i0, i1);
@@ -162,9 +169,8 @@ typedef struct {
 /* Chunk `part` of `parts` of the output columns, in vectors of BF16_COLUMNS. */
 static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
-    size_t unit = BF16_COLUMNS, units = (p->n + unit - 1) / unit;
-    size_t j0 = units * part / parts * unit, j1 = units * (part + 1) / parts * unit;
-    if (j1 > p->n) j1 = p->n;
+    size_t j0, j1;
+    chunk_range(p->n, BF16_COLUMNS, part, parts, &j0, &j1);
     if (j0 < j1) bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->n, p->c, p->ldc, j0, j1);
 }
 
@@ -172,30 +178,58 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
  * (BF16_ROWS = SGEMM_AVX512_NT_COLUMNS: the blocks of W's rows the float forward product cuts). */
 static void bf16_rows_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
-    size_t unit = BF16_ROWS, units = (p->m + unit - 1) / unit;
-    size_t i0 = units * part / parts * unit, i1 = units * (part + 1) / parts * unit;
-    if (i1 > p->m) i1 = p->m;
-    if (i0 >= i1) return;
+    size_t i0, i1;
+    chunk_range(p->m, BF16_ROWS, part, parts, &i0, &i1);
+    if (i0 == i1) return;
     bf16_gemm(i1 - i0, p->kp, p->a + i0 * p->kp, p->kp, p->b, p->n, p->c + i0 * p->ldc, p->ldc, 0,
               p->n);
     if (p->done) p->done(p->done_arg, i0, i1);
 }
 
-/* Packs op(A) as [m, kp] rows of pairs along k into bf16->a and op(B) as [kp, n] pairs of k rows
- * into bf16->b (kp = ceil(k/2)), transposing 16 x 16 blocks in registers where the stored layout
- * is the other one. */
-static bf16_product bf16_pack(const core_bf16_buffers *bf16, bool trans_a, bool trans_b, size_t m,
-                              size_t n, size_t k, const float *a, size_t lda, const float *b,
-                              size_t ldb, float *c, size_t ldc) {
-    size_t kp = (k + 1) / 2;
-    if (trans_a) /* A stored [k, m] */
-        bf16_pack_row_pairs_transposed(k, m, a, lda, bf16->a);
+/* What bf16_pack_part packs: op(A) as [m, kp] rows of pairs along k into bf16->a, op(B) as
+ * [kp, n] pairs of k rows into bf16->b (kp = ceil(k/2)). */
+typedef struct {
+    const core_bf16_buffers *bf16;
+    bool trans_a, trans_b;
+    size_t m, n, k;
+    const float *a, *b;
+    size_t lda, ldb;
+} bf16_packing;
+
+/* Chunk `part` of `parts` of both packs; each pack is cut where its output rows are independent
+ * (A's rows, or B's pairs of k), at the 16-wide blocks the transposing packs work in. */
+static void bf16_pack_part(void *arg, size_t part, size_t parts) {
+    const bf16_packing *q = arg;
+    size_t kp = (q->k + 1) / 2, i0, i1, p0, p1;
+    if (q->trans_a) { /* A stored [k, m]: cut its columns, the rows of op(A) */
+        chunk_range(q->m, 16, part, parts, &i0, &i1);
+        if (i0 < i1)
+            bf16_pack_row_pairs_transposed(q->k, i1 - i0, q->a + i0, q->lda, q->bf16->a + i0 * kp);
+    } else {
+        chunk_range(q->m, 1, part, parts, &i0, &i1);
+        if (i0 < i1)
+            bf16_pack_rows(i1 - i0, q->k, q->a + i0 * q->lda, q->lda, q->bf16->a + i0 * kp);
+    }
+    chunk_range(kp, q->trans_b ? 16 : 1, part, parts, &p0, &p1);
+    if (p0 >= p1) return;
+    size_t k0 = 2 * p0, k1 = 2 * p1 < q->k ? 2 * p1 : q->k;
+    if (q->trans_b) /* B stored [n, k]: cut its columns, op(B)'s k */
+        bf16_pack_rows_transposed(q->n, k1 - k0, q->b + k0, q->ldb, q->bf16->b + p0 * q->n);
     else
-        bf16_pack_rows(m, k, a, lda, bf16->a);
-    if (trans_b) /* B stored [n, k] */
-        bf16_pack_rows_transposed(n, k, b, ldb, bf16->b);
+        bf16_pack_row_pairs(k1 - k0, q->n, q->b + k0 * q->ldb, q->ldb, q->bf16->b + p0 * q->n);
+}
+
+/* Packs both operands, on the pool's threads for products worth waking them, and returns the
+ * product of the packed operands into c. */
+static bf16_product bf16_pack(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
+                              bool trans_b, size_t m, size_t n, size_t k, const float *a,
+                              size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
+    bf16_packing q = {bf16, trans_a, trans_b, m, n, k, a, b, lda, ldb};
+    size_t kp = (k + 1) / 2, longer = m > kp ? m : kp;
+    if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
+        bf16_pack_part(&q, 0, 1);
     else
-        bf16_pack_row_pairs(k, n, b, ldb, bf16->b);
+        parallel_run(pool, bf16_pack_part, &q, chunk_count(pool, (longer + 15) / 16));
     return (bf16_product){m, n, kp, bf16->a, bf16->b, c, ldc, NULL, NULL};
 }
 
@@ -207,7 +241,7 @@ void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
         return;
     }
     if (m == 0 || n == 0) return;
-    bf16_product p = bf16_pack(bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    bf16_product p = bf16_pack(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_columns_part(&p, 0, 1);
     else if (m >= ROW_SPLIT_MIN_ROWS)
@@ -224,7 +258,7 @@ void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_
         core_sgemm_tn_rows(pool, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg);
         return;
     }
-    bf16_product p = bf16_pack(bf16, true, false, m, n, k, a, lda, b, ldb, c, ldc);
+    bf16_product p = bf16_pack(pool, bf16, true, false, m, n, k, a, lda, b, ldb, c, ldc);
     p.done = done;
     p.done_arg = done_arg;
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
