@@ -75,7 +75,8 @@ TARGET INLINE void nt_tile(const int mr, const int nr, size_t k, const float *a,
     }
 }
 
-TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float *b,
+/* Columns [j0, j1) for every row of A: one block of B, read from L2 once per 4 rows of A. */
+TARGET static void nt_block(size_t m, size_t k, const float *a, size_t lda, const float *b,
                             size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
     for (size_t i = 0; i < m; i += SGEMM_AVX512_NT_ROWS) {
         int mr = m - i < SGEMM_AVX512_NT_ROWS ? (int)(m - i) : SGEMM_AVX512_NT_ROWS;
@@ -101,6 +102,21 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
     }
 }
 
+/* The bytes of B one block of nt's columns may take: the block is read once per 4 rows of A, so it
+ * should stay in a core's L2 (1-2 MB on current x86 cores) with room for A's rows and C. */
+#define NT_BLOCK_BYTES (768 * 1024)
+
+TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float *b,
+                            size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
+    size_t block = NT_BLOCK_BYTES / (sizeof(float) * (k ? k : 1));
+    block -= block % SGEMM_AVX512_NT_COLUMNS;
+    if (block < SGEMM_AVX512_NT_COLUMNS) block = SGEMM_AVX512_NT_COLUMNS;
+    for (size_t jb = j0; jb < j1; jb += block) {
+        size_t jb1 = j1 - jb < block ? j1 : jb + block;
+        nt_block(m, k, a, lda, b, ldb, c, ldc, jb, jb1);
+    }
+}
+
 /* The 24 accumulators of a bc tile as named variables c<row><vector>: gcc keeps an array of them
  * in memory, storing it on every iteration. */
 #define BC_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
@@ -108,18 +124,22 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
     X(0, 0)                                                                                        \
     X(0, 1)                                                                                        \
     X(0, 2)                                                                                        \
-    X(0, 3) X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1)        \
-        X(3, 2) X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
+    X(0, 3)                                                                                        \
+    X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1) X(3, 2)        \
+        X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
 
-/* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last one masked by `last`. */
-TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, size_t k, const float *a,
-                           size_t a_row, size_t a_col, const float *b, size_t ldb, float *c,
-                           size_t ldc) {
+/* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last one masked by `last`;
+ * `more`: the sums continue from those already in C (an earlier block of k), else start at 0. */
+TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, bool more, size_t k,
+                           const float *a, size_t a_row, size_t a_col, const float *b, size_t ldb,
+                           float *c, size_t ldc) {
     const __m512 zero = _mm512_setzero_ps();
-#define BC_DECLARE(i, v) __m512 c##i##v = zero;
-    BC_TILE(BC_DECLARE)
     const __mmask16 m0 = nv == 1 ? last : 0xffff, m1 = nv == 2 ? last : 0xffff,
                     m2 = nv == 3 ? last : 0xffff, m3 = nv == 4 ? last : 0xffff;
+#define BC_DECLARE(i, v)                                                                           \
+    __m512 c##i##v =                                                                               \
+        more && i < mr && v < nv ? _mm512_maskz_loadu_ps(m##v, c + i * ldc + 16 * v) : zero;
+    BC_TILE(BC_DECLARE)
     for (size_t p = 0; p < k; p++) {
         const float *row = b + p * ldb;
         __m512 b0 = _mm512_maskz_loadu_ps(m0, row);
@@ -139,6 +159,12 @@ TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, size_t k,
 
 #define BC_ROWS_PER_TILE 6
 #define BC_TILE_COLUMNS 64
+/* A 64-column strip of B is read once per 6 rows of A. Over all of k it can outgrow L2, or fit
+ * in it only in part where B's rows are a power of two apart (W of a 1024-wide layer: 4 KB, so
+ * its lines fall into a sixteenth of L2's sets), so k is taken in blocks of this many: the
+ * strip's block, 64 KB, stays in L2. Storing a float sum and loading it again is exact, so the
+ * result is the same as in one pass. */
+#define BC_K_BLOCK 256
 
 TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
                             const float *b, size_t ldb, float *c, size_t ldc, size_t j0,
@@ -147,24 +173,28 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
         size_t cols = j1 - j < BC_TILE_COLUMNS ? j1 - j : BC_TILE_COLUMNS;
         int nv = (int)((cols + 15) / 16);
         __mmask16 last = (__mmask16)(cols % 16 ? (1u << (cols % 16)) - 1 : 0xffff);
-        for (size_t i = 0; i < m; i += BC_ROWS_PER_TILE) {
-            int mr = m - i < BC_ROWS_PER_TILE ? (int)(m - i) : BC_ROWS_PER_TILE;
-            const float *ai = a + i * a_row, *bj = b + j;
-            float *cij = c + i * ldc + j;
+        for (size_t p = 0; p < k || p == 0; p += BC_K_BLOCK) {
+            size_t kb = k - p < BC_K_BLOCK ? k - p : BC_K_BLOCK;
+            bool more = p > 0;
+            for (size_t i = 0; i < m; i += BC_ROWS_PER_TILE) {
+                int mr = m - i < BC_ROWS_PER_TILE ? (int)(m - i) : BC_ROWS_PER_TILE;
+                const float *ai = a + i * a_row + p * a_col, *bj = b + p * ldb + j;
+                float *cij = c + i * ldc + j;
 #define BC_CASE(R, V)                                                                              \
     case R * 8 + V:                                                                                \
-        bc_tile(R, V, last, k, ai, a_row, a_col, bj, ldb, cij, ldc);                               \
+        bc_tile(R, V, last, more, kb, ai, a_row, a_col, bj, ldb, cij, ldc);                        \
         break;
 #define BC_CASES(R) BC_CASE(R, 1) BC_CASE(R, 2) BC_CASE(R, 3) BC_CASE(R, 4)
-            switch (mr * 8 + nv) {
-                BC_CASES(1)
-                BC_CASES(2)
-                BC_CASES(3)
-                BC_CASES(4)
-                BC_CASES(5)
-                BC_CASES(6)
-            default:
-                break;
+                switch (mr * 8 + nv) {
+                    BC_CASES(1)
+                    BC_CASES(2)
+                    BC_CASES(3)
+                    BC_CASES(4)
+                    BC_CASES(5)
+                    BC_CASES(6)
+                default:
+                    break;
+                }
             }
         }
     }
