@@ -34,7 +34,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
                  beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
                  dropout=0.0, l1=0.0, schedule=None, input_transform="none", augment_shift=0,
-                 augment_rotation=0.0, image_shape=None, threads=0, callback=None):
+                 augment_rotation=0.0, image_shape=None, threads=0, precision="f32",
+                 callback=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -66,6 +67,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.augment_rotation = augment_rotation
         self.image_shape = image_shape
         self.threads = threads
+        self.precision = precision
         self.callback = callback
 
     # ---- Parameters to config keys ----
@@ -120,6 +122,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         sets = {
             "seed": seed,
             "threads": self.threads,
+            "training.precision": self.precision,
             "data.transform": self.input_transform,
             "data.shuffle": bool(self.shuffle),
             "data.augment_shift": self.augment_shift,
@@ -337,6 +340,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         """Class probabilities [n_samples, n_classes] (float32)."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
+        self._model.set_precision(self.precision)
         return self._model.predict(X, self._image_shape(), classes=False, probabilities=True)[1]
 
     def predict_log_proba(self, X):
@@ -346,6 +350,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         """The most probable class of each sample, as a label of classes_."""
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
+        self._model.set_precision(self.precision)
         return self.classes_[self._model.predict(X, self._image_shape())[0]]
 
     # ---- Weights ----

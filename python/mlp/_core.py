@@ -92,6 +92,13 @@ class Model:
     def save(self, path):
         _lib.call(lib.mlp_model_save, self.handle, _encode(path))
 
+    def set_precision(self, name):
+        """The arithmetic of the layer products from now on: 'f32' or 'bf16'."""
+        precision = ctypes.c_int()
+        if not lib.mlp_precision_from_name(name.encode("utf-8"), ctypes.byref(precision)):
+            raise ValueError(f"precision must be 'f32' or 'bf16', got {name!r}")
+        _lib.call(lib.mlp_net_set_precision, lib.mlp_model_net(self.handle), precision.value)
+
     def to_bytes(self):
         with tempfile.TemporaryDirectory(prefix="mlp-") as folder:
             path = os.path.join(folder, "model.safetensors")

@@ -142,6 +142,8 @@ _DECLARATIONS = {
     "mlp_model_export_onnx": (_S, [_P, c_char_p, _E]),
     "mlp_model_export_c": (_S, [_P, c_char_p, POINTER(CExportSpec), _E]),
     "mlp_model_transform": (_P, [_P]),
+    "mlp_net_set_precision": (_S, [_P, c_int, _E]),
+    "mlp_precision_from_name": (ctypes.c_bool, [c_char_p, POINTER(c_int)]),
     "mlp_net_num_params": (c_size_t, [_P]),
     "mlp_net_params": (POINTER(c_float), [_P]),
     "mlp_net_weight_offset": (c_size_t, [_P, c_size_t]),

@@ -233,3 +233,32 @@ def test_divergence_is_a_runtime_error():
                             activation="identity", random_state=0)
     with pytest.raises(RuntimeError, match="diverged"):
         clf.fit(X[:1000], y[:1000])
+
+
+def _has_bf16():
+    flags = open("/proc/cpuinfo").read() if os.path.exists("/proc/cpuinfo") else ""
+    return " avx512_bf16" in flags and " avx512bw" in flags
+
+
+@pytest.mark.skipif(not _has_bf16(), reason="this CPU lacks AVX512_BF16")
+def test_bf16_precision_trains_predicts_and_survives_pickling(blobs):
+    X, y = blobs
+    X = X.astype(np.float32)
+    params = dict(hidden_layer_sizes=(64,), max_iter=30, random_state=0)
+    f32 = mlp.MLPClassifier(**params).fit(X, y)
+    bf16 = mlp.MLPClassifier(precision="bf16", **params).fit(X, y)
+    assert bf16.score(X, y) > 0.95
+    assert np.mean(bf16.predict(X) == f32.predict(X)) >= 0.95
+    in_bf16 = bf16.predict_proba(X)
+    again = pickle.loads(pickle.dumps(bf16))
+    assert np.array_equal(again.predict_proba(X), in_bf16)
+    # the same weights predicting in float32: operands no longer rounded to 8 significant bits
+    in_f32 = bf16.set_params(precision="f32").predict_proba(X)
+    assert 0 < np.abs(in_f32 - in_bf16).max() < 0.05
+    assert np.mean(in_f32.argmax(1) == in_bf16.argmax(1)) >= 0.99
+
+
+def test_unknown_precision_is_a_value_error(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="precision"):
+        mlp.MLPClassifier(precision="fp8", max_iter=1).fit(X, y)
