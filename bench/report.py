@@ -1,10 +1,12 @@
 """Turns the raw output of bench/run.sh (RESULT lines, see bench/bench_common.h) into the tables
 of docs/performance.md. Every measurement carries setting= (env: OpenBLAS as the environment sets
 it; auto: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) and threads= (OPENBLAS_NUM_THREADS, and
-mlp's threads). For each setting and thread count: training samples/s of every side and the ratio
-mlp / best peer, effective GFLOP/s against the SGEMM peak of the same setting and threads,
-inference, and each peer's figure against its stand-alone run; then the products alone, memory,
-accuracy, the kernels every side used, and each target of issue 14, judged in auto at 2 threads.
+mlp's threads; avx512: OpenBLAS's AVX-512 kernels forced). For each setting and thread count:
+training samples/s of every side and the ratio mlp / best peer, effective GFLOP/s against the
+SGEMM peak of the same setting and threads, inference, and each peer's figure against its
+stand-alone run; then the products alone, memory, accuracy, the kernels every side used, and each
+target of issue 14, judged at 2 threads for mlp in auto against the best peer of any setting and
+the highest SGEMM peak of any setting.
 Exits non-zero on an unfinished run.
 
 usage: report.py RAW_FILE"""
@@ -72,6 +74,7 @@ def kernels_of(r):
 SETTING_TITLES = {
     "auto": "auto (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset: OpenBLAS picks its kernels)",
     "env": "as the environment sets it",
+    "avx512": "avx512 (OPENBLAS_CORETYPE=SkylakeX: OpenBLAS's AVX-512 kernels forced)",
 }
 
 
@@ -122,6 +125,19 @@ def main():
         best = max(rates, key=rates.get)
         return best, rates[best]
 
+    def best_peer_anywhere(net, batch, threads, key):
+        """The fastest peer in any OpenBLAS setting, named "side (setting)"."""
+        found = [(rate, f"{side} ({s})") for s in settings
+                 for side, rate in [best_peer(net, batch, s, threads, key)] if rate is not None]
+        if not found:
+            return None, None
+        rate, name = max(found)
+        return name, rate
+
+    def highest_peak(threads):
+        peaks = [p for p in (peak_of(s, threads) for s in settings) if p]
+        return max(peaks) if peaks else None
+
     out = []
     out.append(f"Machine: {machine}\n")
     out.append(f"Load average (1, 5, 15 min): {'; '.join(loads)}\n")
@@ -161,9 +177,10 @@ def main():
             judged = (setting, threads) == (TARGET_SETTING, TARGET_THREADS)
             out.append(f"\n### {setting}, {threads} thread{'s' if threads != '1' else ''}: "
                        "training throughput (samples/s, median of the timed epochs)\n")
-            out.append("| network | batch | " + " | ".join(here)
-                       + " | best peer | mlp / best peer |" + (" target | |" if judged else ""))
-            out.append("|---|---:|" + "---:|" * len(here) + "---|---:|" + ("---:|---|" if judged else ""))
+            out.append("| network | batch | " + " | ".join(here) + " | best peer | mlp / best peer |"
+                       + (" best peer, any setting | mlp / it | target | |" if judged else ""))
+            out.append("|---|---:|" + "---:|" * len(here) + "---|---:|"
+                       + ("---|---:|---:|---|" if judged else ""))
             for net, batch in configs:
                 best, best_rate = best_peer(net, batch, setting, threads, "samples_per_s")
                 own = value(net, batch, "mlp", setting, threads, "samples_per_s")
@@ -173,12 +190,15 @@ def main():
                                     for s in here)
                        + f" | {best or '–'} | {fmt(ratio, 2)}{'×' if ratio else ''} |")
                 if judged:
+                    anywhere, anywhere_rate = best_peer_anywhere(net, batch, threads, "samples_per_s")
+                    ratio = own / anywhere_rate if own and anywhere_rate else None
                     target = RATIO_TARGETS.get((hidden_of(net), batch))
                     met = "" if ratio is None or target is None else (
                         "met" if ratio >= target else "**not met**")
                     if met:
                         verdicts.append((f"{net} batch {batch}: mlp / best peer ≥ {target}×",
-                                         f"{ratio:.2f}×", met))
+                                         f"{ratio:.2f}× ({anywhere})", met))
+                    row += f" {anywhere or '–'} | {fmt(ratio, 2)}{'×' if ratio else ''} |"
                     row += (f" ≥ {target}× | {met} |" if target else " | |")
                 out.append(row)
 
@@ -197,10 +217,13 @@ def main():
                 out.append(f"| {net} | {batch} | {per_sample:,} | " + " | ".join(cells) + " |")
                 for (hidden, b), fraction in PEAK_FRACTION_TARGETS:
                     rate = value(net, batch, "mlp", setting, threads, "samples_per_s")
-                    if judged and (hidden_of(net), batch) == (hidden, b) and rate and peak:
-                        got = rate * per_sample * 1e-9 / peak
-                        verdicts.append((f"{net} batch {batch}: mlp ≥ {fraction:.0%} of the SGEMM peak",
-                                         f"{got:.0%}", "met" if got >= fraction else "**not met**"))
+                    real_peak = highest_peak(threads)
+                    if judged and (hidden_of(net), batch) == (hidden, b) and rate and real_peak:
+                        got = rate * per_sample * 1e-9 / real_peak
+                        verdicts.append((f"{net} batch {batch}: mlp ≥ {fraction:.0%} of the SGEMM "
+                                         "peak (the highest of any setting)",
+                                         f"{got:.0%} of {real_peak:.1f}",
+                                         "met" if got >= fraction else "**not met**"))
                 if judged and "mlp-bf16" in here and (hidden_of(net), batch) in BF16_SPEEDUP_TARGETS:
                     f32 = value(net, batch, "mlp", setting, threads, "samples_per_s")
                     bf16 = value(net, batch, "mlp-bf16", setting, threads, "samples_per_s")
@@ -221,9 +244,13 @@ def main():
                            + " | ".join(fmt(value(net, batch, s, setting, threads, "infer_samples_per_s"))
                                         for s in here)
                            + f" | {best or '–'} | {fmt(ratio, 2)}{'×' if ratio else ''} |")
+                if judged:
+                    anywhere, best_rate = best_peer_anywhere(net, batch, threads,
+                                                             "infer_samples_per_s")
+                    ratio = own / best_rate if own and best_rate else None
                 if judged and ratio is not None:
                     verdicts.append((f"{net} (trained at {batch}) inference: mlp / best peer ≥ "
-                                     f"{INFERENCE_RATIO_TARGET}×", f"{ratio:.2f}×",
+                                     f"{INFERENCE_RATIO_TARGET}×", f"{ratio:.2f}× ({anywhere})",
                                      "met" if ratio >= INFERENCE_RATIO_TARGET else "**not met**"))
                     bf16 = value(net, batch, "mlp-bf16", setting, threads, "infer_samples_per_s")
                     if bf16:
@@ -301,7 +328,8 @@ def main():
                 own = f"{r['kernels']}; " if "kernels" in r else ""
                 out.append(f"- {setting}, {s}: {own}{r.get('blas')}")
 
-    out.append(f"\n### Targets (issue 14; judged in {TARGET_SETTING} at {TARGET_THREADS} threads)\n")
+    out.append(f"\n### Targets (issue 14; mlp in {TARGET_SETTING} at {TARGET_THREADS} threads against "
+               "the best peer and the highest SGEMM peak of any setting)\n")
     out.append("| target | this run | |")
     out.append("|---|---:|---|")
     for name, got, met in verdicts:

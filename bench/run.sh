@@ -8,7 +8,10 @@
 #   env:  OpenBLAS as the environment sets it (these machines set OPENBLAS_CORETYPE=Haswell and
 #         OPENBLAS_L2_SIZE, which force its AVX2 kernels);
 #   auto: the same command under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE`, so OpenBLAS picks
-#         its kernels for the CPU as on a user's machine. The targets are judged in auto.
+#         its kernels for the CPU as on a user's machine;
+#   avx512: OPENBLAS_CORETYPE=SkylakeX, OpenBLAS's AVX-512 kernels forced, on CPUs with AVX-512:
+#         the peers at their best where OpenBLAS's detection falls back to old kernels.
+# mlp is judged in auto against the best peer of any setting (bench/report.py).
 # The variables are unset for the benchmark's commands alone (never in tests or CI).
 # Each peer's training figure is cross-checked by a stand-alone run of the same script
 # (--standalone: a plain loop of steps, a fresh process with nothing but the OpenBLAS variables of
@@ -23,7 +26,8 @@
 # Environment: EPOCHS (default 5) the timed epochs per measurement, after one warm-up epoch;
 # LIMIT (default 0: all 60,000) the training samples of every row, the wide network's 30,000
 # included when smaller; T2_LIMIT and T2_EPOCHS (20,000 and 2) those of torch-t2; SETTINGS
-# (default "env auto"), THREADS (default "1 2") and CONFIGS (networks as above) to run a part.
+# (default: auto, env where the environment sets an OpenBLAS variable, avx512 where the CPU has
+# AVX-512), THREADS (default "1 2") and CONFIGS (networks as above) to run a part.
 set -eu
 smoke=0
 if [ "${1:-}" = --smoke ]; then smoke=1; shift; fi
@@ -43,8 +47,17 @@ if [ "$smoke" = 1 ]; then
     configs="200:50 200,100:100" epochs=1 limit=1000 sgemm_n=256 settings=env threads_list=2
 else
     configs=${CONFIGS:-200:50 200:128 200:1000 200,100:100 1024,1024:256:30000:3} epochs=${EPOCHS:-5}
-    limit=${LIMIT:-0} sgemm_n=2048 settings=${SETTINGS:-env auto} threads_list=${THREADS:-1 2}
+    limit=${LIMIT:-0} sgemm_n=2048 threads_list=${THREADS:-1 2}
+    # env is auto itself when the environment sets neither variable; avx512 only where the CPU has
+    # AVX-512 (F): OpenBLAS's own detection does not know every such CPU (0.3.21 takes an Intel
+    # model 207 for a Prescott, SSE3), and a user who knows sets OPENBLAS_CORETYPE.
+    default_settings=auto
+    [ -z "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ] || default_settings="env auto"
+    grep -qw avx512f /proc/cpuinfo 2>/dev/null && default_settings="$default_settings avx512"
+    settings=${SETTINGS:-$default_settings}
 fi
+# The kernels of the avx512 setting: OpenBLAS's AVX-512 SGEMM (Cooperlake adds only bf16 routines).
+avx512_core=SkylakeX
 
 # Which peers can run: each needs its Python package (MLP_BENCH_DEPS=1 scripts/install-deps.sh).
 have_numpy=0 have_torch=0
@@ -58,6 +71,8 @@ side() {
     shift 2
     if [ "$s" = auto ]; then
         out=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$t" "$@")
+    elif [ "$s" = avx512 ]; then
+        out=$(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=$avx512_core OPENBLAS_NUM_THREADS="$t" "$@")
     else
         out=$(env OPENBLAS_NUM_THREADS="$t" "$@")
     fi
@@ -72,6 +87,8 @@ standalone() {
     if [ "$s" = env ]; then
         [ -z "${OPENBLAS_CORETYPE:-}" ] || vars="$vars OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE"
         [ -z "${OPENBLAS_L2_SIZE:-}" ] || vars="$vars OPENBLAS_L2_SIZE=$OPENBLAS_L2_SIZE"
+    elif [ "$s" = avx512 ]; then
+        vars="$vars OPENBLAS_CORETYPE=$avx512_core"
     fi
     # shellcheck disable=SC2086 # vars are words on purpose
     out=$(env -i PATH="$PATH" HOME="${HOME:-/}" $vars "$@")
