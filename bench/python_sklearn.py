@@ -4,7 +4,10 @@ stopping), and the Python layer's overhead over `mlp train` on the same work.
 
 usage: .venv/bin/python bench/python_sklearn.py [--epochs N] [--limit N] [--mlp build/mlp]
 (make bench-python). Each side runs in its own process, so that its peak resident memory
-(ru_maxrss, data loading included) is its own. Prints one RESULT line per measurement and a
+(ru_maxrss, data loading included) is its own. scikit-learn runs in every OpenBLAS setting that
+can differ here (auto; the environment's, where it sets one; AVX-512 kernels forced, where the CPU
+has AVX-512), and the fastest is the peer; mlp runs in float32 and, where the CPU has
+AVX512_BF16, also with precision='bf16'. Prints one RESULT line per measurement and a
 Markdown table (docs/performance.md, "Python")."""
 
 import argparse
@@ -26,7 +29,7 @@ def limited(source, limit):
     return f"{source},limit={limit}" if limit else source
 
 
-def run_side(side, epochs, limit, threads, fit_only=False):
+def run_side(side, epochs, limit, threads, fit_only=False, precision="f32"):
     """Loads the data as that side's user would, fits, scores and times predict_proba. Both
     sides get the images as read (uint8); the sklearn user scales them to float64 in [0, 1]
     (X / 255, inside the timings), mlp scales each batch as it is gathered."""
@@ -48,7 +51,8 @@ def run_side(side, epochs, limit, threads, fit_only=False):
         prepare = lambda images: images / 255.0  # sklearn computes in float64
     else:
         # bytes stay bytes: the network sees x / 255, scaled as each batch is gathered
-        clf = mlp.MLPClassifier(input_transform="scale", threads=threads, **params)
+        clf = mlp.MLPClassifier(input_transform="scale", threads=threads, precision=precision,
+                                **params)
         prepare = lambda images: images
     in_library = [0.0]
     if side == "mlp":
@@ -76,8 +80,11 @@ def run_side(side, epochs, limit, threads, fit_only=False):
         clf.predict_proba(prepare(X_test))
         times.append(time.perf_counter() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_common import blas_description
     print("RESULT " + json.dumps({"side": side, "fit_seconds": fit, "epoch_seconds": in_library[0],
-                                  "epochs": clf.n_iter_,
+                                  "epochs": clf.n_iter_, "precision": precision,
+                                  "blas": blas_description(),
                                   "test_accuracy": accuracy,
                                   "predict_proba_seconds": sorted(times)[2],
                                   "peak_mib": peak}), flush=True)
@@ -134,21 +141,46 @@ def main():
                              "overhead (the best of each)")
     parser.add_argument("--side", choices=["sklearn", "mlp"], help=argparse.SUPPRESS)
     parser.add_argument("--fit-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--precision", default="f32", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.side:
-        return run_side(args.side, args.epochs, args.limit, args.threads, args.fit_only)
+        return run_side(args.side, args.epochs, args.limit, args.threads, args.fit_only,
+                        args.precision)
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     print(f"load average at the start: {os.getloadavg()}", flush=True)
-    def side(name, *extra):
+
+    def side(name, *extra, setting="auto"):
+        """One side in its own process, in an OpenBLAS setting as bench/run.sh names them."""
+        env = dict(os.environ)
+        if setting != "env":
+            env.pop("OPENBLAS_CORETYPE", None)
+            env.pop("OPENBLAS_L2_SIZE", None)
+        if setting == "avx512":
+            env["OPENBLAS_CORETYPE"] = "SkylakeX"
         out = subprocess.run([sys.executable, __file__, "--side", name, "--epochs",
                               str(args.epochs), "--limit", str(args.limit), "--threads",
                               str(args.threads), *extra],
-                             check=True, capture_output=True, text=True).stdout
+                             check=True, capture_output=True, text=True, env=env).stdout
         line = [l for l in out.splitlines() if l.startswith("RESULT ")][-1]
-        print(line, flush=True)
+        print(line + f" setting={setting}", flush=True)
         return json.loads(line[7:])
 
-    m, s = side("mlp"), side("sklearn")
+    # scikit-learn in every OpenBLAS setting that can differ here (bench/run.sh's): auto, what
+    # the environment sets, and AVX-512 kernels forced where the CPU has them (OpenBLAS's own
+    # choice can be an old kernel); the fastest fit is the peer.
+    settings = ["auto"]
+    if os.environ.get("OPENBLAS_CORETYPE") or os.environ.get("OPENBLAS_L2_SIZE"):
+        settings.append("env")
+    with open("/proc/cpuinfo") as f:
+        flags = f.read()
+    if " avx512f" in flags:
+        settings.append("avx512")
+    m = side("mlp")
+    # and mlp with bf16 products where the CPU has them
+    b16 = side("mlp", "--precision", "bf16") if " avx512_bf16" in flags else None
+    peers = {setting: side("sklearn", setting=setting) for setting in settings}
+    best = min(peers, key=lambda k: peers[k]["fit_seconds"])
+    s = peers[best]
     # The overhead: the same training through Python and through the command, alternated so
     # that a change of the machine's load hits both; the best of each.
     fits, trains = [m["fit_seconds"]], []
@@ -162,17 +194,26 @@ def main():
             outside.append(again["fit_seconds"] - again["epoch_seconds"])
     print(f"load average at the end: {os.getloadavg()}", flush=True)
     print()
-    print("| | sklearn MLPClassifier | mlp.MLPClassifier | ratio |")
-    print("|---|---:|---:|---:|")
-    print(f"| fit, {args.epochs} epochs (s) | {s['fit_seconds']:.1f} | {m['fit_seconds']:.2f} | "
-          f"{s['fit_seconds'] / m['fit_seconds']:.1f}x faster |")
-    print(f"| test accuracy | {s['test_accuracy']:.4f} | {m['test_accuracy']:.4f} | "
-          f"{100 * (m['test_accuracy'] - s['test_accuracy']):+.2f} pt |")
-    print(f"| predict_proba, 10,000 samples (s, median of 5) | "
-          f"{s['predict_proba_seconds']:.3f} | {m['predict_proba_seconds']:.4f} | "
-          f"{s['predict_proba_seconds'] / m['predict_proba_seconds']:.1f}x faster |")
-    print(f"| peak resident memory (MiB) | {s['peak_mib']:.0f} | {m['peak_mib']:.0f} | "
-          f"{m['peak_mib'] / s['peak_mib']:.2f} |")
+    print("scikit-learn in each OpenBLAS setting: " + "; ".join(
+        f"{k}: fit {v['fit_seconds']:.1f} s, predict_proba {v['predict_proba_seconds']:.3f} s "
+        f"({v['blas'].split('; ')[1]})" for k, v in peers.items()))
+    print(f"\nThe peer below is scikit-learn in its fastest setting, {best} "
+          f"({s['blas'].split('; ')[1]}).\n")
+    ours = [("mlp.MLPClassifier", m)] + ([("mlp, precision='bf16'", b16)] if b16 else [])
+    print("| | sklearn MLPClassifier | " + " | ".join(f"{n} | ratio" for n, _ in ours) + " |")
+    print("|---|---:|" + "---:|---:|" * len(ours))
+    print(f"| fit, {args.epochs} epochs (s) | {s['fit_seconds']:.1f} | " + " | ".join(
+        f"{r['fit_seconds']:.2f} | {s['fit_seconds'] / r['fit_seconds']:.1f}x faster"
+        for _, r in ours) + " |")
+    print(f"| test accuracy | {s['test_accuracy']:.4f} | " + " | ".join(
+        f"{r['test_accuracy']:.4f} | {100 * (r['test_accuracy'] - s['test_accuracy']):+.2f} pt"
+        for _, r in ours) + " |")
+    print(f"| predict_proba, 10,000 samples (s, median of 5) | {s['predict_proba_seconds']:.3f} | "
+          + " | ".join(f"{r['predict_proba_seconds']:.4f} | "
+                       f"{s['predict_proba_seconds'] / r['predict_proba_seconds']:.1f}x faster"
+                       for _, r in ours) + " |")
+    print(f"| peak resident memory (MiB) | {s['peak_mib']:.0f} | " + " | ".join(
+        f"{r['peak_mib']:.0f} | {r['peak_mib'] / s['peak_mib']:.2f}" for _, r in ours) + " |")
     print(f"\nPython's overhead: mlp.MLPClassifier.fit {min(fits):.2f} s against "
           f"`mlp train`'s {min(trains):.2f} s of training (summary.json) on the same work, best "
           f"of {len(fits)} and {len(trains)}: {100 * (min(fits) / min(trains) - 1):+.1f} %")
