@@ -166,9 +166,29 @@ TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, bool more
  * loading it again is exact, so the result is the same as in one pass. */
 #define BC_K_BLOCK 128
 
+/* From this many rows of A on, a block of the strip is first copied into a contiguous buffer:
+ * read from B's rows where they lie, a block whose rows are a power of two apart (256 or 1024
+ * floats: a layer's width) maps onto few cache sets and does not stay in L1. */
+#define BC_PACK_MIN_ROWS 24
+
+/* dst[p 64 + j] = src[p ld + j] for p < rows, j < cols (the rest of each row of dst unset). */
+TARGET static void bc_pack_strip(size_t rows, size_t cols, const float *src, size_t ld,
+                                 float *dst) {
+    __mmask16 m[4];
+    for (int v = 0; v < 4; v++) {
+        size_t lo = 16 * (size_t)v;
+        m[v] = (__mmask16)(cols >= lo + 16 ? 0xffff : cols > lo ? (1u << (cols - lo)) - 1 : 0);
+    }
+    for (size_t p = 0; p < rows; p++)
+        for (int v = 0; v < 4; v++)
+            _mm512_store_ps(dst + p * BC_TILE_COLUMNS + 16 * v,
+                            _mm512_maskz_loadu_ps(m[v], src + p * ld + 16 * v));
+}
+
 TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
                             const float *b, size_t ldb, float *c, size_t ldc, size_t j0,
                             size_t j1) {
+    _Alignas(64) float packed[BC_K_BLOCK * BC_TILE_COLUMNS]; /* 32 KB */
     for (size_t j = j0; j < j1; j += BC_TILE_COLUMNS) {
         size_t cols = j1 - j < BC_TILE_COLUMNS ? j1 - j : BC_TILE_COLUMNS;
         int nv = (int)((cols + 15) / 16);
@@ -176,13 +196,20 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
         for (size_t p = 0; p < k || p == 0; p += BC_K_BLOCK) {
             size_t kb = k - p < BC_K_BLOCK ? k - p : BC_K_BLOCK;
             bool more = p > 0;
+            const float *strip = b + p * ldb + j;
+            size_t ld_strip = ldb;
+            if (m >= BC_PACK_MIN_ROWS) {
+                bc_pack_strip(kb, cols, strip, ldb, packed);
+                strip = packed;
+                ld_strip = BC_TILE_COLUMNS;
+            }
             for (size_t i = 0; i < m; i += BC_ROWS_PER_TILE) {
                 int mr = m - i < BC_ROWS_PER_TILE ? (int)(m - i) : BC_ROWS_PER_TILE;
-                const float *ai = a + i * a_row + p * a_col, *bj = b + p * ldb + j;
+                const float *ai = a + i * a_row + p * a_col;
                 float *cij = c + i * ldc + j;
 #define BC_CASE(R, V)                                                                              \
     case R * 8 + V:                                                                                \
-        bc_tile(R, V, last, more, kb, ai, a_row, a_col, bj, ldb, cij, ldc);                        \
+        bc_tile(R, V, last, more, kb, ai, a_row, a_col, strip, ld_strip, cij, ldc);                \
         break;
 #define BC_CASES(R) BC_CASE(R, 1) BC_CASE(R, 2) BC_CASE(R, 3) BC_CASE(R, 4)
                 switch (mr * 8 + nv) {
