@@ -30,9 +30,16 @@ typedef struct {
     float *c;
 } product;
 
+/* Whether C = A B^T goes through the bt kernel (else nt): where the product is cut by rows
+ * (inference, big batches), so that transposing B's blocks is repaid over many rows. Below, in
+ * training steps at batch 50 and 128, bt was no faster than nt (bench/mlp_bench, 2 threads). */
+static bool uses_bt(const product *p) {
+    return p->trans_b && p->m >= ROW_SPLIT_MIN_ROWS;
+}
+
 /* The kernels' column block: chunks are cut at multiples of it. */
 static size_t column_unit(const product *p) {
-    return p->trans_b ? SGEMM_AVX512_NT_COLUMNS : SGEMM_AVX512_BC_COLUMNS;
+    return p->trans_b && !uses_bt(p) ? SGEMM_AVX512_NT_COLUMNS : SGEMM_AVX512_BC_COLUMNS;
 }
 
 /* Chunk `part` of `parts` of the output rows, in blocks of the nt kernel's tile height: for a
@@ -43,8 +50,12 @@ static void product_rows_part(void *arg, size_t part, size_t parts) {
     size_t i0, i1;
     chunk_range(p->m, SGEMM_AVX512_NT_ROWS, part, parts, &i0, &i1);
     if (i0 == i1) return;
-    sgemm_avx512_nt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
-                    p->ldc, 0, p->n);
+    if (uses_bt(p)) /* decided for the whole product: a chunk's rows must not change the sums */
+        sgemm_avx512_bt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
+                        p->ldc, 0, p->n);
+    else
+        sgemm_avx512_nt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
+                        p->ldc, 0, p->n);
 }
 
 /* Chunk `part` of `parts` of the output columns. */
@@ -53,7 +64,9 @@ static void product_part(void *arg, size_t part, size_t parts) {
     size_t j0, j1;
     chunk_range(p->n, column_unit(p), part, parts, &j0, &j1);
     if (j0 == j1) return;
-    if (p->trans_b)
+    if (uses_bt(p))
+        sgemm_avx512_bt(p->m, p->k, p->a, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
+    else if (p->trans_b)
         sgemm_avx512_nt(p->m, p->k, p->a, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
     else if (p->trans_a)
         sgemm_avx512_bc(p->m, p->k, p->a, 1, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);

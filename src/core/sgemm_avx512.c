@@ -6,7 +6,9 @@
  *   6 rows of B (24 accumulators); each accumulator's 16 partial sums are then added by a fixed
  *   tree (nt_store4), four outputs at once. No packing: x and W are read where they lie.
  * - bc: C = op(A) B, one A element broadcast against 64 columns of a row of B, in tiles of 6 rows
- *   by 64 columns (24 accumulators), each output summed over k in order.
+ *   by 64 columns (24 accumulators), each output summed over k in order; k in blocks of 128, each
+ *   block of B's 64-column strip copied into a contiguous buffer (L1-sized) first.
+ * - bt: C = A B^T by bc, each block of B^T's strip transposed out of B's rows into that buffer.
  * Every output element is computed by the same sequence of operations whichever tile holds it, so
  * the result does not depend on how the columns are split between threads. */
 #include "core/sgemm_avx512.h"
@@ -15,6 +17,8 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+
+#include "core/avx512_transpose.h"
 
 #define TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
 #define INLINE static inline __attribute__((always_inline))
@@ -125,8 +129,9 @@ TARGET void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, cons
     X(0, 1)                                                                                        \
     X(0, 2)                                                                                        \
     X(0, 3)                                                                                        \
-    X(1, 0) X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1) X(3, 2)        \
-        X(3, 3) X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
+    X(1, 0)                                                                                        \
+    X(1, 1) X(1, 2) X(1, 3) X(2, 0) X(2, 1) X(2, 2) X(2, 3) X(3, 0) X(3, 1) X(3, 2) X(3, 3)        \
+        X(4, 0) X(4, 1) X(4, 2) X(4, 3) X(5, 0) X(5, 1) X(5, 2) X(5, 3)
 
 /* One tile of mr (<= 6) rows by nv (<= 4) vectors of 16 columns, the last one masked by `last`;
  * `more`: the sums continue from those already in C (an earlier block of k), else start at 0. */
@@ -166,10 +171,9 @@ TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, bool more
  * loading it again is exact, so the result is the same as in one pass. */
 #define BC_K_BLOCK 128
 
-/* From this many rows of A on, a block of the strip is first copied into a contiguous buffer:
- * read from B's rows where they lie, a block whose rows are a power of two apart (256 or 1024
- * floats: a layer's width) maps onto few cache sets and does not stay in L1. */
-#define BC_PACK_MIN_ROWS 24
+/* From SGEMM_AVX512_PACK_MIN_ROWS rows of A on, a block of the strip is first copied into a
+ * contiguous buffer: read from B's rows where they lie, a block whose rows are a power of two
+ * apart (256 or 1024 floats: a layer's width) maps onto few cache sets and does not stay in L1. */
 
 /* dst[p 64 + j] = src[p ld + j] for p < rows, j < cols (the rest of each row of dst unset). */
 TARGET static void bc_pack_strip(size_t rows, size_t cols, const float *src, size_t ld,
@@ -185,9 +189,28 @@ TARGET static void bc_pack_strip(size_t rows, size_t cols, const float *src, siz
                             _mm512_maskz_loadu_ps(m[v], src + p * ld + 16 * v));
 }
 
-TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
-                            const float *b, size_t ldb, float *c, size_t ldc, size_t j0,
-                            size_t j1) {
+/* dst[p 64 + j] = src[j ld + p] for p < rows, j < cols: a block of B^T's strip out of B's rows,
+ * transposed 16 x 16 at a time in registers (the rest of each row of dst zero). */
+TARGET static void bc_pack_strip_transposed(size_t rows, size_t cols, const float *src, size_t ld,
+                                            float *dst) {
+    for (size_t j0 = 0; j0 < BC_TILE_COLUMNS; j0 += 16)
+        for (size_t p0 = 0; p0 < rows; p0 += 16) {
+            __mmask16 along = (__mmask16)(rows - p0 >= 16 ? 0xffff : (1u << (rows - p0)) - 1);
+            __m512i r[16];
+            for (size_t jj = 0; jj < 16; jj++)
+                r[jj] = j0 + jj < cols ? _mm512_maskz_loadu_epi32(along, src + (j0 + jj) * ld + p0)
+                                       : _mm512_setzero_si512();
+            transpose16(r);
+            for (size_t pp = 0; pp < 16 && p0 + pp < rows; pp++)
+                _mm512_store_si512(dst + (p0 + pp) * BC_TILE_COLUMNS + j0, r[pp]);
+        }
+}
+
+/* C = op(A) B (transposed_b false, B stored [k, n]) or op(A) B^T (true, B stored [n, k], whose
+ * strip blocks are always packed). */
+TARGET static void bc_product(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
+                              const float *b, size_t ldb, bool transposed_b, float *c, size_t ldc,
+                              size_t j0, size_t j1) {
     _Alignas(64) float packed[BC_K_BLOCK * BC_TILE_COLUMNS]; /* 32 KB */
     for (size_t j = j0; j < j1; j += BC_TILE_COLUMNS) {
         size_t cols = j1 - j < BC_TILE_COLUMNS ? j1 - j : BC_TILE_COLUMNS;
@@ -198,7 +221,11 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
             bool more = p > 0;
             const float *strip = b + p * ldb + j;
             size_t ld_strip = ldb;
-            if (m >= BC_PACK_MIN_ROWS) {
+            if (transposed_b) {
+                bc_pack_strip_transposed(kb, cols, b + j * ldb + p, ldb, packed);
+                strip = packed;
+                ld_strip = BC_TILE_COLUMNS;
+            } else if (m >= SGEMM_AVX512_PACK_MIN_ROWS) {
                 bc_pack_strip(kb, cols, strip, ldb, packed);
                 strip = packed;
                 ld_strip = BC_TILE_COLUMNS;
@@ -227,6 +254,17 @@ TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, si
     }
 }
 
+TARGET void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col,
+                            const float *b, size_t ldb, float *c, size_t ldc, size_t j0,
+                            size_t j1) {
+    bc_product(m, k, a, a_row, a_col, b, ldb, false, c, ldc, j0, j1);
+}
+
+TARGET void sgemm_avx512_bt(size_t m, size_t k, const float *a, size_t lda, const float *b,
+                            size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
+    bc_product(m, k, a, lda, 1, b, ldb, true, c, ldc, j0, j1);
+}
+
 #else /* not x86-64, or built PORTABLE=1: no AVX-512 kernels; sgemm.c uses cblas_sgemm */
 
 bool sgemm_avx512_supported(void) {
@@ -243,6 +281,12 @@ void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_
                      size_t ldb, float *c, size_t ldc, size_t j0, size_t j1) {
     (void)m, (void)k, (void)a, (void)a_row, (void)a_col, (void)b, (void)ldb, (void)c, (void)ldc,
         (void)j0, (void)j1;
+}
+
+void sgemm_avx512_bt(size_t m, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+                     float *c, size_t ldc, size_t j0, size_t j1) {
+    (void)m, (void)k, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc, (void)j0,
+        (void)j1;
 }
 
 #endif

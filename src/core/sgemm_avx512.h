@@ -11,6 +11,8 @@
 #define SGEMM_AVX512_NT_COLUMNS 6
 #define SGEMM_AVX512_NT_ROWS 4
 #define SGEMM_AVX512_BC_COLUMNS 16
+/* From this many rows of A on, bc copies the blocks of B it reads into a contiguous buffer. */
+#define SGEMM_AVX512_PACK_MIN_ROWS 24
 
 bool sgemm_avx512_supported(void);
 
@@ -22,5 +24,10 @@ void sgemm_avx512_nt(size_t m, size_t k, const float *a, size_t lda, const float
  * (a_row, a_col) = (lda, 1) this is A B; with (1, lda) it is A^T B. */
 void sgemm_avx512_bc(size_t m, size_t k, const float *a, size_t a_row, size_t a_col, const float *b,
                      size_t ldb, float *c, size_t ldc, size_t j0, size_t j1);
+
+/* C[i][j] = sum_k A[i lda + k] B[j ldb + k] (x W^T, as nt) by the bc kernel: blocks of B^T's
+ * 64-column strips are transposed into a buffer first, which pays over many rows of A. */
+void sgemm_avx512_bt(size_t m, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+                     float *c, size_t ldc, size_t j0, size_t j1);
 
 #endif
