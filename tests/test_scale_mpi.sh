@@ -2,17 +2,18 @@
 # MPI on this machine (`mpirun --allow-run-as-root -np 2`, shared memory only): data-parallel
 # training equals single-process training with the same global batch (to float tolerance), and an
 # interrupted and resumed 2-rank run equals an uninterrupted one; a sweep spreads its runs over
-# the ranks and rank 0 tabulates them all. Skips visibly when $MLP was built without MPI
+# the ranks and rank 0 tabulates them all; a tune's steps go to both ranks in rounds, rank 0 alone
+# writing the results, and the same tune again gives the same results. Skips visibly when $MLP was built without MPI
 # (make MPI=0) or mpirun is missing.
 set -u
 MLP=${MLP:-build/mlp}
 passed=0 failed=0 skipped=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
-names="mpi_train_equals_one_process mpi_train_resumed_equals_uninterrupted mpi_sweep_spread_over_ranks"
+names="mpi_train_equals_one_process mpi_train_resumed_equals_uninterrupted mpi_sweep_spread_over_ranks mpi_tune_spread_over_ranks mpi_tune_repeatable"
 if ! command -v mpirun > /dev/null 2>&1 || ! ldd "$MLP" 2>/dev/null | grep -q libmpi; then
     for n in $names; do echo "SKIP $n (mlp built without MPI, or no mpirun: make MPI=1)"; done
-    echo "0 passed, 0 failed, 3 skipped"
+    echo "0 passed, 0 failed, 5 skipped"
     exit 0
 fi
 T=$(mktemp -d /tmp/mlp-test-mpi-XXXXXX)
@@ -100,6 +101,28 @@ if [ $rc -eq 0 ] && [ "$(grep -c '| 1/1 |' "$T/s/results.md")" -eq 4 ] &&
     pass mpi_sweep_spread_over_ranks
 else
     fail mpi_sweep_spread_over_ranks "rc=$rc: $(cat "$T/err5" "$T/out5")"
+fi
+
+# A tune of 4 trials over 2 ranks (rungs at 1 and 3 epochs): rounds of 2 steps, step i on rank
+# i mod 2; one table, on rank 0.
+echo 'schedule.lr = log_uniform(0.001, 0.1)' > "$T/space.ini"
+$MPIRUN "$MLP" tune "$T/dp.ini" --space "$T/space.ini" --budget 4 --out "$T/tune" \
+    > "$T/out6" 2> "$T/err6"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(tail -n +2 "$T/tune/results.csv" | wc -l)" -eq 4 ] &&
+   grep -q '^\[rank 0\] start trial-001' "$T/err6" && grep -q '^\[rank 1\] start trial-002' "$T/err6" &&
+   [ "$(grep -c '^results:' "$T/out6")" -eq 1 ] && grep -q '"event":"done","reason":"complete"' "$T/tune/journal.jsonl"; then
+    pass mpi_tune_spread_over_ranks
+else
+    fail mpi_tune_spread_over_ranks "rc=$rc: $(cat "$T/err6" "$T/out6")"
+fi
+$MPIRUN "$MLP" tune "$T/dp.ini" --space "$T/space.ini" --budget 4 --out "$T/tune2" --quiet \
+    > /dev/null 2>&1
+sed 's/,[^,]*$//' "$T/tune/results.csv" > "$T/r1"; sed 's/,[^,]*$//' "$T/tune2/results.csv" > "$T/r2" 2>/dev/null
+if cmp -s "$T/r1" "$T/r2"; then
+    pass mpi_tune_repeatable
+else
+    fail mpi_tune_repeatable "$(cat "$T/r1" "$T/r2")"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

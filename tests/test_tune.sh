@@ -1,8 +1,9 @@
 #!/bin/sh
 # mlp tune end to end on generated data: ASHA's rungs and promotions (a promoted trial continues
 # its run folder), the ranked results.csv, best.ini retrained by mlp train giving the recorded
-# validation accuracy, the same seed giving the same trials, random search, and the errors of
-# space files and arguments.
+# validation accuracy, the same seed giving the same trials, random search, a tune killed and
+# resumed equal to an uninterrupted one, a duration budget stopping running steps, and the errors
+# of space files, arguments and resumes.
 MLP=${MLP:-build/mlp}
 case $MLP in /*) ;; *) MLP=$(pwd)/$MLP ;; esac
 passed=0 failed=0 skipped=0
@@ -91,6 +92,101 @@ check other_seed_other_trials sh -c '! cmp -s t1/trial-001/config.ini t3/trial-0
 "$MLP" tune base.ini --space space.ini --budget 2 --method random --out r1 --quiet > /dev/null 2>&1
 check random_exit_0 [ $? -eq 0 ]
 flat_check random_full_epochs 'NR > 1 && $6 != 9 { bad = 1 } END { exit bad || NR != 3 }' r1/results.csv
+
+# --- resume: a tune killed (-9, with its children) partway and resumed gives the results of the
+# uninterrupted t1 (-j 1, seed 1): same trials, settings, rungs, epochs and accuracies.
+same_results() { # two results.csv: every column but the training seconds
+    sed 's/,[^,]*$//' "$1" > same.a; sed 's/,[^,]*$//' "$2" > same.b; cmp -s same.a same.b
+}
+kill_tune_at() { # out dir, journal lines to wait for; then kill -9 the tune and its children
+    "$MLP" tune base.ini --space space.ini --budget 9 --out "$1" --quiet > /dev/null 2>&1 &
+    pid=$!
+    i=0
+    while [ "$(cat "$1/journal.jsonl" 2> /dev/null | wc -l)" -lt "$2" ] && [ $i -lt 600 ] &&
+          kill -0 $pid 2> /dev/null; do sleep 0.05; i=$((i + 1)); done
+    kill -STOP $pid 2> /dev/null
+    for child in $(ps -o pid= --ppid $pid); do kill -KILL "$child" 2> /dev/null; done
+    kill -KILL $pid 2> /dev/null
+    wait $pid 2> /dev/null
+}
+kill_tune_at k1 7
+check killed_partway sh -c '[ -s k1/tune.json ] && [ -s k1/space.ini ] && ! grep -q "\"done\"" k1/journal.jsonl'
+"$MLP" tune --resume k1 > k1.out 2> k1.err
+check resume_exit_0 [ $? -eq 0 ]
+check resume_says_resumed grep -q '^resumed after' k1.err
+check resume_equals_uninterrupted same_results t1/results.csv k1/results.csv
+check resume_journal_done grep -q '"event":"done","reason":"complete"' k1/journal.jsonl
+# Killed at another point (right after a step's start), resumed twice over.
+kill_tune_at k2 12
+"$MLP" tune --resume k2 --quiet > /dev/null 2>&1
+check resume_again_equals_uninterrupted same_results t1/results.csv k2/results.csv
+# SIGINT to the tune alone (as `kill -INT`): no step starts, the running one ends, no "done".
+"$MLP" tune base.ini --space space.ini --budget 9 --out c1 > c1.out 2>&1 &
+pid=$!
+i=0
+while [ "$(cat c1/journal.jsonl 2> /dev/null | wc -l)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+check sigint_says_interrupted grep -q 'interrupted: mlp tune --resume c1' c1.out
+check sigint_no_done sh -c '! grep -q "\"done\"" c1/journal.jsonl'
+"$MLP" tune --resume c1 --quiet > /dev/null 2>&1
+check sigint_resume_equals_uninterrupted same_results t1/results.csv c1/results.csv
+# A finished tune resumed runs nothing and prints its results again.
+cp k1/results.csv k1.before
+"$MLP" tune --resume k1 > k1.again 2> k1.again.err
+check resume_finished_exit_0 [ $? -eq 0 ]
+check resume_finished_says_so grep -q 'had finished' k1.again.err
+check resume_finished_same_results cmp -s k1.before k1/results.csv
+check resume_finished_runs_nothing sh -c '! grep -q "^start\|^promote\|^rerun" k1.again.err'
+# The options stay the tune's own; other files are refused.
+"$MLP" tune --resume k1 --seed 2 > /dev/null 2> conflict.err
+check resume_conflict_exit_2 [ $? -eq 2 ]
+check resume_conflict_message grep -q -- '--seed differs from the tune' conflict.err
+"$MLP" tune --resume k1 --seed 1 -j 1 --budget 9 base.ini --space space.ini --quiet > /dev/null 2>&1
+check resume_same_options_accepted [ $? -eq 0 ]
+"$MLP" tune base.ini --space space.ini --budget 9 --out k1 > /dev/null 2> again.err
+check new_tune_over_tune_exit_2 [ $? -eq 2 ]
+check new_tune_over_tune_message grep -q 'holds a tune already' again.err
+"$MLP" tune --resume train.csv > /dev/null 2> notune.err
+check resume_not_a_tune_exit_1 [ $? -eq 1 ]
+check resume_not_a_tune_message grep -q 'not a tune folder' notune.err
+# A journal line cut short (no newline) is dropped; a malformed complete line is an error.
+cp -r k1 k3
+grep -v '"done"' k1/journal.jsonl > k3/journal.jsonl
+printf '{"event":"start","tri' >> k3/journal.jsonl
+"$MLP" tune --resume k3 --quiet > /dev/null 2>&1
+check resume_torn_line_dropped same_results t1/results.csv k3/results.csv
+cp -r k1 k4
+printf '{"event":"end","trial":99,"rung":0,"elapsed":1}\n' >> k4/journal.jsonl
+"$MLP" tune --resume k4 > /dev/null 2> k4.err
+check resume_bad_journal_exit_1 [ $? -eq 1 ]
+check resume_bad_journal_message grep -q 'journal.jsonl:[0-9]*: ' k4.err
+
+# --- a duration budget: at the deadline no step starts and the running one is sent SIGINT. Rungs
+# of 50, 100, 200, ... epochs up to a million: the tune ends by the budget. Whether a step is in
+# training at the deadline depends on timing; if one is stopped, the journal has its "stop" and,
+# when it stopped cleanly, its epochs and "interrupted" in its summary.json (one stopped in its
+# start-up has epochs null).
+sed 's/^epochs = 9/epochs = 1000000/' base.ini > long.ini
+"$MLP" tune long.ini --space space.ini --budget 3s --min-epochs 50 --eta 2 --out b1 > b1.out 2> b1.err
+check budget_exit_0 [ $? -eq 0 ]
+check budget_says_ended grep -q 'time budget (3 s) ended the tune' b1.out
+check budget_journal_done grep -q '"event":"done","reason":"budget"' b1/journal.jsonl
+stop=$(grep '"event":"stop"' b1/journal.jsonl | tail -n 1)
+stopped=$(echo "$stop" | sed -n 's/.*"trial":\([0-9]*\),.*/\1/p')
+check budget_stop_consistent sh -c "[ -z '$stop' ] || echo '$stop' | grep -q '\"epochs\":null' || grep -q '\"interrupted\"' b1/trial-$(printf %03d "${stopped:-0}")/summary.json"
+"$MLP" tune --resume b1 > /dev/null 2> b1.again.err
+check budget_resume_finished grep -q 'had finished' b1.again.err
+# A single step of a million epochs (random search) is certainly in training at a 3 s deadline:
+# it stops at its next mini-batch with a checkpoint, is recorded as stopped, and as no step
+# completed, the tune fails (exit 1) after writing its results.
+"$MLP" tune long.ini --space space.ini --budget 3s --method random --out b2 > b2.out 2> b2.err
+check budget_nothing_finished_exit_1 [ $? -eq 1 ]
+check budget_nothing_finished_message grep -q 'no trial finished a step' b2.err
+check budget_stop_recorded grep -Eq '"event":"stop","trial":1,"rung":0,.*"epochs":[0-9]' b2/journal.jsonl
+check budget_stop_checkpoint sh -c 'grep -q "\"interrupted\"" b2/trial-001/summary.json && [ -s b2/trial-001/last.safetensors ]'
+check budget_stop_in_results grep -q '| trial-001 |.*| stopped |' b2/results.md
+check budget_stop_journal_done grep -q '"event":"done","reason":"budget"' b2/journal.jsonl
 
 # --- errors: space files name FILE:LINE, bad arguments are usage errors (exit 2)
 bad_space() { # name, space text, expected message

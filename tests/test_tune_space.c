@@ -1,8 +1,9 @@
 /* The search-space file of mlp tune (syntax, keys and values checked against the config schema,
- * errors naming FILE:LINE, sampling from the library's rng), the tune budget, and ASHA's
- * promotion rule. */
+ * errors naming FILE:LINE, sampling from the library's rng), the tune budget, ASHA's
+ * promotion rule, and the journal and options files of a resume. */
 #include "harness.h"
 #include "tune/asha.h"
+#include "tune/journal.h"
 #include "tune/space.h"
 #include "tune/tune.h"
 
@@ -215,6 +216,113 @@ static void test_asha_waits_for_running_and_skips_failures(void) {
     mlp_tune_asha_free(asha);
 }
 
+static void test_asha_release_keeps_rungs(void) {
+    mlp_tune_asha *asha = NULL;
+    mlp_error err;
+    CHECK(mlp_tune_asha_new(&asha, 1, 3, 2, false, &err) == MLP_OK);
+    mlp_tune_step s[2];
+    CHECK(mlp_tune_asha_next(asha, true, &s[0]) == MLP_JOB_READY);
+    CHECK(mlp_tune_asha_next(asha, true, &s[1]) == MLP_JOB_READY);
+    mlp_tune_asha_report(asha, 0, 0, 0.7);
+    mlp_tune_asha_report(asha, 1, 0, 0.6);
+    mlp_tune_step p;
+    CHECK(mlp_tune_asha_next(asha, false, &p) == MLP_JOB_READY && p.trial == 0 && p.rung == 1);
+    mlp_tune_asha_release(asha, 0); /* stopped: rung 1 not completed, not promoted again */
+    CHECK(mlp_tune_asha_trial_rung(asha, 0) == 0);
+    CHECK_CLOSE(mlp_tune_asha_trial_score(asha, 0), 0.7, 1e-12);
+    CHECK(mlp_tune_asha_next(asha, false, &p) == MLP_JOB_DONE);
+    mlp_tune_asha_free(asha);
+}
+
+static void test_journal_parses_events(void) {
+    const char *text =
+        "{\"event\":\"start\",\"trial\":1,\"rung\":0,\"elapsed\":0.5}\n"
+        "\n"
+        "{\"event\":\"end\",\"trial\":1,\"rung\":0,\"elapsed\":1.5,\"epochs\":1,"
+        "\"val_accuracy\":0.123456789012345678,\"best_val_accuracy\":0.2,\"test_accuracy\":null,"
+        "\"seconds\":0.25}\n"
+        "{\"event\":\"stop\",\"trial\":2,\"rung\":1,\"elapsed\":2,\"epochs\":null}\n"
+        "{\"event\":\"done\",\"reason\":\"budget\",\"elapsed\":3}\n"
+        "{\"event\":\"start\",\"trial\":3"; /* cut short: dropped */
+    mlp_tune_event *e = NULL;
+    size_t n = 0;
+    mlp_error err = {0};
+    CHECK_MSG(mlp_tune_journal_parse(text, "j", &e, &n, &err) == MLP_OK, "%s", err.message);
+    CHECK(n == 4);
+    if (n == 4) {
+        CHECK(e[0].kind == MLP_TUNE_EVENT_START && e[0].trial == 0 && e[0].rung == 0);
+        CHECK(e[1].kind == MLP_TUNE_EVENT_END && e[1].line == 3);
+        CHECK(e[1].outcome.final_val_accuracy == 0.123456789012345678);
+        CHECK(isnan(e[1].outcome.test_accuracy));
+        CHECK(e[2].kind == MLP_TUNE_EVENT_STOP && e[2].trial == 1 && isnan(e[2].outcome.epochs));
+        CHECK(e[3].kind == MLP_TUNE_EVENT_DONE && e[3].budget);
+    }
+    free(e);
+}
+
+static void journal_fails(const char *text, const char *needle) {
+    mlp_tune_event *e = NULL;
+    size_t n = 0;
+    mlp_error err = {0};
+    CHECK_MSG(mlp_tune_journal_parse(text, "j", &e, &n, &err) == MLP_ERR_FORMAT, "'%s' parsed",
+              text);
+    CHECK(e == NULL);
+    CHECK_MSG(strstr(err.message, needle) != NULL, "message '%s' lacks '%s'", err.message, needle);
+}
+
+static void test_journal_bad_input(void) {
+    journal_fails("{\"event\":\"start\",\"trial\":1,\"rung\":0,\"elapsed\":0}\nnot json\n",
+                  "j:2: malformed JSON");
+    journal_fails("[1]\n", "j:1: not a JSON object");
+    journal_fails("{\"event\":\"begin\",\"elapsed\":0}\n", "event: expected");
+    journal_fails("{\"event\":\"start\",\"trial\":0,\"rung\":0,\"elapsed\":0}\n", "trial:");
+    journal_fails("{\"event\":\"start\",\"trial\":1.5,\"rung\":0,\"elapsed\":0}\n", "trial:");
+    journal_fails("{\"event\":\"start\",\"trial\":1,\"rung\":32,\"elapsed\":0}\n", "rung:");
+    journal_fails("{\"event\":\"start\",\"trial\":1,\"rung\":0}\n", "elapsed:");
+    journal_fails("{\"event\":\"start\",\"trial\":1,\"rung\":0,\"elapsed\":-1}\n", "elapsed:");
+    journal_fails("{\"event\":\"end\",\"trial\":1,\"rung\":0,\"elapsed\":0,\"epochs\":1,"
+                  "\"val_accuracy\":null,\"best_val_accuracy\":null,\"test_accuracy\":null,"
+                  "\"seconds\":1}\n",
+                  "val_accuracy must be a number");
+    journal_fails("{\"event\":\"end\",\"trial\":1,\"rung\":0,\"elapsed\":0}\n", "end:");
+    journal_fails("{\"event\":\"done\",\"reason\":\"tired\",\"elapsed\":0}\n", "reason:");
+}
+
+static void test_options_parse_and_bad_input(void) {
+    mlp_tune_saved_options o;
+    mlp_error err = {0};
+    const char *good = "{\"config\":\"/a/b.ini\",\"sets\":[\"seed=4\"],\"seed\":"
+                       "\"18446744073709551615\",\"method\":\"asha\",\"min_epochs\":1,"
+                       "\"eta\":3,\"max_trials\":9,\"max_seconds\":0,\"jobs\":2,\"threads\":1}";
+    CHECK_MSG(mlp_tune_parse_options(good, "t", &o, &err) == MLP_OK, "%s", err.message);
+    CHECK(o.seed == UINT64_MAX && o.num_sets == 1 && strcmp(o.sets[0], "seed=4") == 0);
+    CHECK(o.jobs == 2 && o.max_trials == 9 && !o.random_search);
+    mlp_tune_saved_options_free(&o);
+    const char *bad[][2] = {
+        {"[]", "not a JSON object"},
+        {"{\"sets\":[],\"seed\":\"1\",\"method\":\"asha\"}", "config:"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":1,\"method\":\"asha\"}", "seed:"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":\"-1\",\"method\":\"asha\"}", "seed:"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"grid\"}", "method:"},
+        {"{\"config\":\"c\",\"sets\":[1],\"seed\":\"1\",\"method\":\"asha\",\"min_epochs\":1,"
+         "\"eta\":3,\"max_trials\":9,\"max_seconds\":0,\"jobs\":1,\"threads\":0}",
+         "sets[0]"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"asha\",\"min_epochs\":1,"
+         "\"eta\":1,\"max_trials\":9,\"max_seconds\":0,\"jobs\":1,\"threads\":0}",
+         "eta:"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"asha\",\"min_epochs\":1,"
+         "\"eta\":3,\"max_trials\":0,\"max_seconds\":0,\"jobs\":1,\"threads\":0}",
+         "budget"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CHECK_MSG(mlp_tune_parse_options(bad[i][0], "t", &o, &err) == MLP_ERR_FORMAT, "%s parsed",
+                  bad[i][0]);
+        CHECK_MSG(strstr(err.message, bad[i][1]) != NULL, "message '%s' lacks '%s'", err.message,
+                  bad[i][1]);
+        CHECK(o.config == NULL && o.sets == NULL);
+    }
+}
+
 int main(void) {
     RUN_TEST(test_parses_every_function);
     RUN_TEST(test_samples_in_range_and_repeatable);
@@ -224,5 +332,9 @@ int main(void) {
     RUN_TEST(test_asha_rungs);
     RUN_TEST(test_asha_promotes_the_top_third);
     RUN_TEST(test_asha_waits_for_running_and_skips_failures);
+    RUN_TEST(test_asha_release_keeps_rungs);
+    RUN_TEST(test_journal_parses_events);
+    RUN_TEST(test_journal_bad_input);
+    RUN_TEST(test_options_parse_and_bad_input);
     return harness_finish();
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,12 @@
 #include <unistd.h>
 
 extern char **environ;
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static mlp_status spawn_job(const mlp_job *job, char **envp, pid_t *pid, mlp_error *err) {
     posix_spawn_file_actions_t actions;
@@ -57,8 +64,15 @@ mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_
     bool done = false;
     mlp_status status = MLP_OK;
     *failed = 0;
+    bool signalled = false; /* the deadline's SIGINT went out */
     for (;;) {
         bool stopping = source->stop && *source->stop;
+        if (source->deadline > 0 && !signalled && now_seconds() >= source->deadline) {
+            for (size_t s = 0; s < parallel; s++)
+                if (pids[s]) kill(pids[s], SIGINT);
+            signalled = true;
+        }
+        stopping = stopping || signalled;
         for (size_t s = 0; s < parallel && !done && !stopping; s++) {
             if (pids[s]) continue;
             mlp_job job;
@@ -78,8 +92,11 @@ mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_
             running++;
         }
         if (running == 0) break;
-        status = wait_for_any_child(err);
-        if (status != MLP_OK) break;
+        /* Before a deadline, poll (the sleep below) so that it is noticed while children run. */
+        if (source->deadline <= 0 || signalled) {
+            status = wait_for_any_child(err);
+            if (status != MLP_OK) break;
+        }
         size_t reaped = 0;
         for (size_t s = 0; s < parallel; s++) {
             int wait_status;

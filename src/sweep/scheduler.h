@@ -42,6 +42,10 @@ typedef struct {
     size_t parallel;
     char **envp;
     const volatile int *stop;
+    /* A time on CLOCK_MONOTONIC (seconds; 0: none): once it has passed no job starts and each
+     * running job is sent one SIGINT (`mlp train` then stops at its next step, keeping a
+     * checkpoint); they are waited for. */
+    double deadline;
     mlp_job_answer (*next)(void *context, mlp_job *job, size_t *id);
     void (*on_start)(void *context, size_t id); /* may be NULL */
     void (*on_end)(void *context, size_t id, int status);
@@ -49,7 +53,7 @@ typedef struct {
 } mlp_job_source;
 
 /* Runs the source's jobs, at most `parallel` at once, until next() answers DONE (or WAIT with
- * nothing running) or *stop is set; then waits for the running ones. *failed counts jobs that
+ * nothing running), *stop is set or the deadline passes; then waits for the running ones. *failed counts jobs that
  * could not start or ended with a non-zero status. Fails only when it cannot wait for its
  * children. */
 mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_error *err);

@@ -138,3 +138,9 @@ void mlp_tune_asha_report(mlp_tune_asha *a, size_t t, size_t rung, double score)
     tr->score[rung] = score;
     tr->rung = (int)rung;
 }
+
+void mlp_tune_asha_release(mlp_tune_asha *a, size_t t) {
+    if (t >= a->num_trials || !a->trials[t].running) return;
+    a->trials[t].running = false;
+    a->running--;
+}

@@ -45,6 +45,10 @@ mlp_job_answer mlp_tune_asha_next(mlp_tune_asha *asha, bool may_start_new, mlp_t
  * that failed (the trial then takes no further part). */
 void mlp_tune_asha_report(mlp_tune_asha *asha, size_t trial, size_t rung, double score);
 
+/* The step of `trial` ended without completing its rung (stopped by the budget or Ctrl-C): the
+ * trial keeps the rungs it completed and is not promoted again. */
+void mlp_tune_asha_release(mlp_tune_asha *asha, size_t trial);
+
 size_t mlp_tune_asha_num_trials(const mlp_tune_asha *asha);
 /* The highest rung the trial completed (-1: none) and its score there (NaN: none). */
 int mlp_tune_asha_trial_rung(const mlp_tune_asha *asha, size_t trial);

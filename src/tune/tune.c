@@ -3,11 +3,13 @@
 
 #include "io/atomic_file.h"
 #include "io/folders.h"
+#include "mpi/world.h"
 #include "sweep/launch.h"
 #include "sweep/outcome.h"
 #include "sweep/scheduler.h"
 #include "train/train_config.h"
 #include "tune/asha.h"
+#include "tune/journal.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The rng stream of the trials' draws ("tune" in ASCII), apart from training's own streams. */
 #define TUNE_STREAM 0x74756e65u
@@ -29,6 +32,10 @@ typedef struct {
     size_t rung;          /* the running step's rung */
     bool have_outcome;
     mlp_sweep_outcome outcome; /* after its last completed step */
+    double epochs_trained;     /* its run folder's epochs, stopped steps included */
+    bool pending;              /* replaying a journal: started, not ended */
+    bool rerun;                /* the running step re-runs an interrupted one */
+    bool stopped;              /* the time budget stopped its last step */
 } trial_info;
 
 typedef struct {
@@ -37,9 +44,16 @@ typedef struct {
     mlp_rng rng;
     trial_info *trials;
     size_t capacity;
-    double start;
-    size_t failed;
-    bool out_of_memory;
+    double start;    /* CLOCK_MONOTONIC when the tune began, earlier sessions counted */
+    double deadline; /* the time budget's end on that clock; 0: none */
+    size_t failed, stopped;
+    bool out_of_memory, budget_ended, interrupted, finished_before;
+    int journal; /* OUT/journal.jsonl, -1: not open */
+    mlp_status journal_status;
+    mlp_error journal_err;
+    size_t *reruns; /* trials whose interrupted step runs again first, in start order */
+    size_t num_reruns, next_rerun;
+    int rank, size; /* under mpirun: this process's rank and the number of ranks */
 } tune_state;
 
 static double now_seconds(void) {
@@ -53,6 +67,21 @@ __attribute__((format(printf, 2, 3)))
 #endif
 static void
 event(const tune_state *s, const char *format, ...) {
+    if (!s->o->on_event || s->rank != 0) return;
+    char line[1024];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    s->o->on_event(s->o->context, line);
+}
+
+/* A line about this rank's own trial process (every rank prints its own). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void
+local_event(const tune_state *s, const char *format, ...) {
     if (!s->o->on_event) return;
     char line[1024];
     va_list args;
@@ -68,11 +97,24 @@ static void push_number_setting(mlp_string_list *list, const char *key, size_t v
     mlp_string_list_push(list, text);
 }
 
-static bool budget_left(const tune_state *s) {
+static bool budget_left(tune_state *s) {
     const mlp_tune_options *o = s->o;
-    if (o->stop && *o->stop) return false;
-    if (o->max_seconds > 0 && now_seconds() - s->start >= o->max_seconds) return false;
+    if (o->stop && *o->stop) {
+        s->interrupted = true;
+        return false;
+    }
+    if (s->deadline > 0 && now_seconds() >= s->deadline) {
+        s->budget_ended = true;
+        return false;
+    }
     return true;
+}
+
+/* Appends an event to the journal; after a failed write the tune starts nothing more. */
+static void journal(tune_state *s, mlp_tune_event e) {
+    if (s->journal < 0 || s->journal_status != MLP_OK) return;
+    e.elapsed = now_seconds() - s->start;
+    s->journal_status = mlp_tune_journal_append(s->journal, &e, &s->journal_err);
 }
 
 /* A new trial's folder and draw. */
@@ -95,27 +137,17 @@ static bool new_trial(tune_state *s, size_t t) {
     return !tr->settings.failed;
 }
 
-static mlp_job_answer next_job(void *context, mlp_job *job, size_t *id) {
-    tune_state *s = context;
+/* The command line of trial t's step to `rung`: from its checkpoint (`resume`) or new. */
+static mlp_job_answer ready(tune_state *s, size_t t, size_t rung, bool resume, mlp_job *job,
+                            size_t *id) {
     const mlp_tune_options *o = s->o;
-    if (s->out_of_memory || !budget_left(s)) return MLP_JOB_DONE;
-    size_t started = mlp_tune_asha_num_trials(s->asha);
-    bool may_start = o->max_trials == 0 || started < o->max_trials;
-    mlp_tune_step step;
-    mlp_job_answer answer = mlp_tune_asha_next(s->asha, may_start, &step);
-    if (answer != MLP_JOB_READY) return answer;
-    if (!step.promoted && !new_trial(s, step.trial)) {
-        s->out_of_memory = true;
-        mlp_tune_asha_report(s->asha, step.trial, 0, NAN);
-        return MLP_JOB_DONE;
-    }
-    trial_info *tr = &s->trials[step.trial];
+    trial_info *tr = &s->trials[t];
     mlp_string_list_free(&tr->argv);
     mlp_string_list *a = &tr->argv;
-    size_t epochs = mlp_tune_asha_rung_epochs(s->asha, step.rung);
+    size_t epochs = mlp_tune_asha_rung_epochs(s->asha, rung);
     mlp_string_list_push(a, o->program);
     mlp_string_list_push(a, "train");
-    if (step.promoted) {
+    if (resume) {
         mlp_string_list_push(a, "--resume");
         mlp_string_list_push(a, tr->dir);
     } else {
@@ -140,13 +172,41 @@ static mlp_job_answer next_job(void *context, mlp_job *job, size_t *id) {
     mlp_string_list_push(a, "--quiet");
     if (a->failed) {
         s->out_of_memory = true;
-        mlp_tune_asha_report(s->asha, step.trial, step.rung, NAN);
+        mlp_tune_asha_report(s->asha, t, rung, NAN);
         return MLP_JOB_DONE;
     }
-    tr->rung = step.rung;
+    tr->rung = rung;
     *job = (mlp_job){a->items, tr->log_path};
-    *id = step.trial;
+    *id = t;
     return MLP_JOB_READY;
+}
+
+static mlp_job_answer next_job(void *context, mlp_job *job, size_t *id) {
+    tune_state *s = context;
+    const mlp_tune_options *o = s->o;
+    if (s->out_of_memory || s->journal_status != MLP_OK || !budget_left(s)) return MLP_JOB_DONE;
+    if (s->next_rerun < s->num_reruns) {
+        /* An interrupted step: from the checkpoint it left, or anew when it left none. */
+        size_t t = s->reruns[s->next_rerun++];
+        trial_info *tr = &s->trials[t];
+        tr->rerun = true;
+        bool fresh = tr->rung == 0 && mlp_sweep_run_state_of(tr->dir) == MLP_SWEEP_RUN_NEW;
+        return ready(s, t, tr->rung, !fresh, job, id);
+    }
+    size_t started = mlp_tune_asha_num_trials(s->asha);
+    bool may_start = o->max_trials == 0 || started < o->max_trials;
+    mlp_tune_step step;
+    mlp_job_answer answer = mlp_tune_asha_next(s->asha, may_start, &step);
+    if (answer != MLP_JOB_READY) return answer;
+    if (!step.promoted && !new_trial(s, step.trial)) {
+        s->out_of_memory = true;
+        mlp_tune_asha_report(s->asha, step.trial, 0, NAN);
+        return MLP_JOB_DONE;
+    }
+    s->trials[step.trial].rerun = false;
+    journal(s,
+            (mlp_tune_event){.kind = MLP_TUNE_EVENT_START, .trial = step.trial, .rung = step.rung});
+    return ready(s, step.trial, step.rung, step.promoted, job, id);
 }
 
 static void on_start(void *context, size_t t) {
@@ -156,36 +216,104 @@ static void on_start(void *context, size_t t) {
     for (size_t i = 0; i < tr->settings.count; i++)
         mlp_text_append(&text, "%s%s", i ? " " : "", tr->settings.items[i]);
     char *settings = mlp_text_finish(&text, NULL);
-    event(s, "%s trial-%03zu to rung %zu (%zu epochs)%s%s", tr->rung ? "promote" : "start", t + 1,
-          tr->rung, mlp_tune_asha_rung_epochs(s->asha, tr->rung), tr->rung ? "" : ": ",
-          tr->rung ? "" : (settings ? settings : ""));
+    bool show = tr->rung == 0 && !tr->rerun;
+    local_event(s, "%s trial-%03zu to rung %zu (%zu epochs)%s%s",
+                tr->rerun  ? "rerun"
+                : tr->rung ? "promote"
+                           : "start",
+                t + 1, tr->rung, mlp_tune_asha_rung_epochs(s->asha, tr->rung), show ? ": " : "",
+                show ? (settings ? settings : "") : "");
     free(settings);
+}
+
+/* How a step ended, as the rank that ran it saw it. */
+typedef enum { STEP_END, STEP_FAIL, STEP_STOP, STEP_INTERRUPTED } step_kind;
+
+typedef struct {
+    step_kind kind;
+    mlp_sweep_outcome outcome; /* STEP_END: its figures; STEP_STOP: epochs only */
+} step_result;
+
+/* Reads the outcome of trial t's step that ended with `status` (on the rank that ran it). */
+static step_result collect(tune_state *s, size_t t, int status) {
+    trial_info *tr = &s->trials[t];
+    step_result r = {STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, ""}};
+    mlp_sweep_outcome outcome;
+    mlp_error err = {0};
+    bool deadline = s->deadline > 0 && now_seconds() >= s->deadline;
+    bool ctrl_c = s->o->stop && *s->o->stop;
+    if (status != 0 && (deadline || ctrl_c)) {
+        /* Stopped by the SIGINT of the deadline or of Ctrl-C: the rung is not completed. */
+        r.kind = deadline ? STEP_STOP : STEP_INTERRUPTED;
+        /* The epochs it reached, when it stopped cleanly (a SIGINT during its start-up ends it
+         * before it handles one, leaving the folder of its last rung). */
+        if (deadline && mlp_sweep_read_outcome(tr->dir, &outcome, NULL) == MLP_OK &&
+            strcmp(outcome.stop_reason, "interrupted") == 0)
+            r.outcome.epochs = outcome.epochs;
+    } else if (status != 0) {
+        local_event(s, "FAILED trial-%03zu (exit status %d): see %s", t + 1, status, tr->log_path);
+    } else if (mlp_sweep_read_outcome(tr->dir, &outcome, &err) != MLP_OK) {
+        local_event(s, "FAILED trial-%03zu: %s", t + 1, err.message);
+    } else if (isnan(outcome.final_val_accuracy)) {
+        local_event(s,
+                    "FAILED trial-%03zu: no validation accuracy (the config needs data.validation "
+                    "or data.validation_count above 0)",
+                    t + 1);
+    } else {
+        r.kind = STEP_END;
+        r.outcome = outcome;
+    }
+    return r;
+}
+
+/* Takes a step's result into the tune (on every rank, in the same order). */
+static void apply(tune_state *s, size_t t, const step_result *r) {
+    trial_info *tr = &s->trials[t];
+    const mlp_sweep_outcome *outcome = &r->outcome;
+    switch (r->kind) {
+    case STEP_INTERRUPTED:
+        mlp_tune_asha_release(s->asha, t);
+        s->interrupted = true;
+        event(s, "stopped trial-%03zu before the end of rung %zu: mlp tune --resume %s goes on",
+              t + 1, tr->rung, s->o->out_dir);
+        return;
+    case STEP_STOP: {
+        mlp_tune_asha_release(s->asha, t);
+        if (!isnan(outcome->epochs)) tr->epochs_trained = outcome->epochs;
+        tr->stopped = true;
+        s->stopped++;
+        s->budget_ended = true;
+        mlp_tune_event e = {.kind = MLP_TUNE_EVENT_STOP, .trial = t, .rung = tr->rung};
+        e.outcome.epochs = outcome->epochs;
+        journal(s, e);
+        event(s, "stopped trial-%03zu by the time budget at %.2f of rung %zu's %zu epochs", t + 1,
+              outcome->epochs, tr->rung, mlp_tune_asha_rung_epochs(s->asha, tr->rung));
+        return;
+    }
+    case STEP_FAIL:
+        s->failed++;
+        journal(s, (mlp_tune_event){.kind = MLP_TUNE_EVENT_FAIL, .trial = t, .rung = tr->rung});
+        mlp_tune_asha_report(s->asha, t, tr->rung, NAN);
+        return;
+    case STEP_END:
+        tr->outcome = *outcome;
+        tr->have_outcome = true;
+        tr->stopped = false;
+        tr->epochs_trained = outcome->epochs;
+        journal(s,
+                (mlp_tune_event){
+                    .kind = MLP_TUNE_EVENT_END, .trial = t, .rung = tr->rung, .outcome = *outcome});
+        event(s, "done   trial-%03zu rung %zu (%.0f epochs, %.1f s): val accuracy %.4f", t + 1,
+              tr->rung, outcome->epochs, outcome->seconds, outcome->final_val_accuracy);
+        mlp_tune_asha_report(s->asha, t, tr->rung, outcome->final_val_accuracy);
+        return;
+    }
 }
 
 static void on_end(void *context, size_t t, int status) {
     tune_state *s = context;
-    trial_info *tr = &s->trials[t];
-    mlp_sweep_outcome outcome;
-    mlp_error err = {0};
-    double score = NAN;
-    if (status != 0) {
-        event(s, "FAILED trial-%03zu (exit status %d): see %s", t + 1, status, tr->log_path);
-    } else if (mlp_sweep_read_outcome(tr->dir, &outcome, &err) != MLP_OK) {
-        event(s, "FAILED trial-%03zu: %s", t + 1, err.message);
-    } else if (isnan(outcome.final_val_accuracy)) {
-        event(s,
-              "FAILED trial-%03zu: no validation accuracy (the config needs data.validation "
-              "or data.validation_count above 0)",
-              t + 1);
-    } else {
-        score = outcome.final_val_accuracy;
-        tr->outcome = outcome;
-        tr->have_outcome = true;
-        event(s, "done   trial-%03zu rung %zu (%.0f epochs, %.1f s): val accuracy %.4f", t + 1,
-              tr->rung, outcome.epochs, outcome.seconds, score);
-    }
-    if (isnan(score)) s->failed++;
-    mlp_tune_asha_report(s->asha, t, tr->rung, score);
+    step_result r = collect(s, t, status);
+    apply(s, t, &r);
 }
 
 /* Trial numbers ranked: highest rung first, then validation accuracy, then the earlier trial.
@@ -273,7 +401,10 @@ static mlp_status write_results(tune_state *s, size_t *order, char **markdown, m
             number_or_empty(test, sizeof test, "%.4f", tr->outcome.test_accuracy);
             number_or_empty(secs, sizeof secs, "%.1f", tr->outcome.seconds);
         }
-        mlp_text_append(&md, " %s | %s | %s | %s | %s |\n", rung_text[0] ? rung_text : "failed",
+        mlp_text_append(&md, " %s | %s | %s | %s | %s |\n",
+                        rung_text[0]  ? rung_text
+                        : tr->stopped ? "stopped"
+                                      : "failed",
                         epochs, val, test, secs);
         mlp_text_append(&csv, ",%s,%s,%s,%s,%s\n", rung_text, epochs, val, test, secs);
     }
@@ -323,6 +454,247 @@ static mlp_status check_inputs(const mlp_tune_options *o, size_t *max_epochs, ml
     return st;
 }
 
+/* Rebuilds the state of the tune in out_dir from its journal: every start is asked of ASHA again
+ * (drawing a new trial's settings as the tune did) and must be what the journal says, every end
+ * reported. Steps started and not ended go to s->reruns. */
+static mlp_status replay(tune_state *s, const mlp_tune_event *events, size_t n, double *elapsed,
+                         mlp_error *err) {
+    const mlp_tune_options *o = s->o;
+    char name[PATH_MAX];
+    MLP_TRY(mlp_path_join(name, o->out_dir, "journal.jsonl", err));
+    *elapsed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mlp_tune_event *e = &events[i];
+        *elapsed = e->elapsed;
+        if (e->kind == MLP_TUNE_EVENT_DONE) {
+            s->finished_before = true;
+            s->budget_ended = e->budget;
+            continue;
+        }
+        if (e->kind == MLP_TUNE_EVENT_START) {
+            size_t started = mlp_tune_asha_num_trials(s->asha);
+            bool may_start = o->max_trials == 0 || started < o->max_trials;
+            mlp_tune_step step;
+            if (mlp_tune_asha_next(s->asha, may_start, &step) != MLP_JOB_READY ||
+                step.trial != e->trial || step.rung != e->rung)
+                return mlp_fail(
+                    err, MLP_ERR_FORMAT,
+                    "%s:%zu: trial-%03zu to rung %zu does not follow from tune.json and "
+                    "the lines before it (were the tune's files edited?)",
+                    name, e->line, e->trial + 1, e->rung);
+            if (!step.promoted && !new_trial(s, step.trial))
+                return mlp_fail(err, MLP_ERR_MEMORY, "out of memory");
+            s->trials[step.trial].rung = step.rung;
+            s->trials[step.trial].pending = true;
+            continue;
+        }
+        trial_info *tr = e->trial < mlp_tune_asha_num_trials(s->asha) ? &s->trials[e->trial] : NULL;
+        if (!tr || !tr->pending || tr->rung != e->rung)
+            return mlp_fail(err, MLP_ERR_FORMAT,
+                            "%s:%zu: trial-%03zu rung %zu ends but did not start", name, e->line,
+                            e->trial + 1, e->rung);
+        tr->pending = false;
+        if (e->kind == MLP_TUNE_EVENT_END) {
+            tr->outcome = e->outcome;
+            tr->have_outcome = true;
+            tr->stopped = false;
+            tr->epochs_trained = e->outcome.epochs;
+            mlp_tune_asha_report(s->asha, e->trial, e->rung, e->outcome.final_val_accuracy);
+        } else if (e->kind == MLP_TUNE_EVENT_FAIL) {
+            s->failed++;
+            mlp_tune_asha_report(s->asha, e->trial, e->rung, NAN);
+        } else {
+            tr->stopped = true;
+            s->stopped++;
+            if (!isnan(e->outcome.epochs)) tr->epochs_trained = e->outcome.epochs;
+            mlp_tune_asha_release(s->asha, e->trial);
+        }
+    }
+    size_t pending = 0;
+    for (size_t t = 0; t < mlp_tune_asha_num_trials(s->asha); t++)
+        pending += s->trials[t].pending;
+    s->reruns = mlp_calloc(pending + 1, sizeof *s->reruns, err);
+    if (!s->reruns) return MLP_ERR_MEMORY;
+    for (size_t i = 0; i < n; i++) {
+        const mlp_tune_event *e = &events[i];
+        if (e->kind != MLP_TUNE_EVENT_START) continue;
+        trial_info *tr = &s->trials[e->trial];
+        if (tr->pending && tr->rung == e->rung) s->reruns[s->num_reruns++] = e->trial;
+    }
+    return mlp_ok(err);
+}
+
+/* A re-run step whose process ended after its rung's last epoch but before the journal said so
+ * is done: its outcome is read instead of running it again. */
+static void settle_finished_reruns(tune_state *s) {
+    size_t kept = 0;
+    for (size_t i = 0; i < s->num_reruns; i++) {
+        size_t t = s->reruns[i];
+        trial_info *tr = &s->trials[t];
+        mlp_sweep_outcome outcome;
+        if (mlp_sweep_run_state_of(tr->dir) == MLP_SWEEP_RUN_FINISHED &&
+            mlp_sweep_read_outcome(tr->dir, &outcome, NULL) == MLP_OK &&
+            outcome.epochs >= (double)mlp_tune_asha_rung_epochs(s->asha, tr->rung)) {
+            tr->rerun = true;
+            on_end(s, t, 0);
+        } else {
+            s->reruns[kept++] = t;
+        }
+    }
+    s->num_reruns = kept;
+}
+
+/* The steps of one MPI round that this rank runs: round step i with i mod size == rank. */
+typedef struct {
+    tune_state *s;
+    const size_t *trials;
+    const bool *resume;
+    size_t count, next;
+    step_result *results; /* by round step */
+} round_source;
+
+static mlp_job_answer round_next(void *context, mlp_job *job, size_t *id) {
+    round_source *r = context;
+    tune_state *s = r->s;
+    if (r->next >= r->count) return MLP_JOB_DONE;
+    size_t i = r->next;
+    r->next += (size_t)s->size;
+    size_t t = r->trials[i];
+    trial_info *tr = &s->trials[t];
+    bool resume = r->resume[i];
+    if (tr->rerun)
+        resume = !(tr->rung == 0 && mlp_sweep_run_state_of(tr->dir) == MLP_SWEEP_RUN_NEW);
+    mlp_job_answer answer = ready(s, t, tr->rung, resume, job, id);
+    if (answer != MLP_JOB_READY) r->next = r->count;
+    return answer;
+}
+
+static void round_start(void *context, size_t t) {
+    on_start(((round_source *)context)->s, t);
+}
+
+static void round_end(void *context, size_t t, int status) {
+    round_source *r = context;
+    for (size_t i = 0; i < r->count; i++)
+        if (r->trials[i] == t) r->results[i] = collect(r->s, t, status);
+}
+
+/* The rounds of a tune over MPI ranks (see mlp_tune_options.world). Every decision is taken on
+ * every rank from the same state; the ranks agree on stopping (rank 0's deadline, anyone's
+ * Ctrl-C) before each round. */
+static mlp_status run_rounds(tune_state *s, size_t *failed, mlp_error *err) {
+    const mlp_tune_options *o = s->o;
+    size_t jobs = o->jobs ? o->jobs : 1, per_round = (size_t)s->size * jobs;
+    enum { FIELDS = 6 };
+    size_t *trials = mlp_calloc(per_round, sizeof *trials, err);
+    bool *resume = mlp_calloc(per_round, sizeof *resume, err);
+    step_result *results = mlp_calloc(per_round, sizeof *results, err);
+    double *rows = mlp_calloc(per_round * FIELDS, sizeof *rows, err);
+    mlp_status st = trials && resume && results && rows ? MLP_OK : MLP_ERR_MEMORY;
+    while (st == MLP_OK) {
+        double flags[3] = {s->rank == 0 && s->deadline > 0 && now_seconds() >= s->deadline,
+                           o->stop && *o->stop, s->out_of_memory || s->journal_status != MLP_OK};
+        st = mlp_world_sum_doubles(o->world, flags, 3, err);
+        if (st != MLP_OK) break;
+        if (flags[1] > 0) s->interrupted = true;
+        if (flags[0] > 0 && flags[1] == 0) s->budget_ended = true;
+        /* A rank out of memory (or rank 0 unable to journal) ends the tune on every rank. */
+        if (flags[2] > 0 && s->journal_status == MLP_OK) s->out_of_memory = true;
+        if (flags[0] > 0 || flags[1] > 0 || flags[2] > 0) break;
+        /* The round: steps cut short by an interruption first, then ASHA's. */
+        size_t m = 0;
+        while (m < per_round) {
+            if (s->next_rerun < s->num_reruns) {
+                size_t t = s->reruns[s->next_rerun++];
+                s->trials[t].rerun = true;
+                trials[m] = t;
+                resume[m++] = true;
+                continue;
+            }
+            size_t started = mlp_tune_asha_num_trials(s->asha);
+            bool may_start = o->max_trials == 0 || started < o->max_trials;
+            mlp_tune_step step;
+            if (mlp_tune_asha_next(s->asha, may_start, &step) != MLP_JOB_READY) break;
+            if (!step.promoted && !new_trial(s, step.trial)) {
+                s->out_of_memory = true;
+                mlp_tune_asha_report(s->asha, step.trial, 0, NAN);
+                break;
+            }
+            s->trials[step.trial].rerun = false;
+            s->trials[step.trial].rung = step.rung;
+            journal(s, (mlp_tune_event){
+                           .kind = MLP_TUNE_EVENT_START, .trial = step.trial, .rung = step.rung});
+            trials[m] = step.trial;
+            resume[m++] = step.promoted;
+        }
+        if (m == 0) break;
+        for (size_t i = 0; i < m; i++)
+            results[i] = (step_result){STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, ""}};
+        round_source source = {s, trials, resume, m, (size_t)s->rank, results};
+        mlp_job_source jobs_here = {
+            .parallel = jobs,
+            .envp = o->envp,
+            .stop = o->stop,
+            .deadline = s->deadline,
+            .next = round_next,
+            .on_start = round_start,
+            .on_end = round_end,
+            .context = &source,
+        };
+        size_t failed_here = 0;
+        st = mlp_run_job_source(&jobs_here, &failed_here, err);
+        *failed += failed_here;
+        if (st != MLP_OK) break; /* the other ranks then wait: the command aborts the job */
+        /* Every rank gets every outcome: rows of the others are zero here (NaN + 0 is NaN). */
+        memset(rows, 0, m * FIELDS * sizeof *rows);
+        for (size_t i = (size_t)s->rank; i < m; i += (size_t)s->size) {
+            const mlp_sweep_outcome *out = &results[i].outcome;
+            double *row = rows + i * FIELDS;
+            row[0] = (double)results[i].kind;
+            row[1] = out->epochs, row[2] = out->final_val_accuracy;
+            row[3] = out->best_val_accuracy, row[4] = out->test_accuracy, row[5] = out->seconds;
+        }
+        st = mlp_world_sum_doubles(o->world, rows, m * FIELDS, err);
+        for (size_t i = 0; i < m && st == MLP_OK; i++) {
+            const double *row = rows + i * FIELDS;
+            step_result r = {(step_kind)row[0], {row[2], row[3], row[4], row[1], row[5], ""}};
+            apply(s, trials[i], &r);
+        }
+    }
+    free(trials);
+    free(resume);
+    free(results);
+    free(rows);
+    return st;
+}
+
+/* A new tune: out_dir must not hold one; its options go to tune.json and space.ini. */
+static mlp_status start_new(const mlp_tune_options *o, mlp_error *err) {
+    char path[PATH_MAX];
+    MLP_TRY(mlp_path_join(path, o->out_dir, "tune.json", err));
+    if (access(path, F_OK) == 0)
+        return mlp_fail(err, MLP_ERR_ARGUMENT,
+                        "%s holds a tune already: mlp tune --resume %s continues it (or choose "
+                        "another --out)",
+                        o->out_dir, o->out_dir);
+    MLP_TRY(mlp_make_folders(o->out_dir, err));
+    if (!o->space_path) return mlp_ok(err);
+    mlp_tune_saved_options saved = {
+        .config = (char *)o->config,
+        .sets = (char **)o->sets,
+        .num_sets = o->num_sets,
+        .seed = o->seed,
+        .random_search = o->random_search,
+        .min_epochs = o->min_epochs,
+        .eta = o->eta,
+        .jobs = o->jobs ? o->jobs : 1,
+        .threads = o->threads,
+        .max_trials = o->max_trials,
+        .max_seconds = o->max_seconds,
+    };
+    return mlp_tune_save_options(o->out_dir, &saved, o->space_path, err);
+}
+
 mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, char **markdown,
                         mlp_error *err) {
     memset(summary, 0, sizeof *summary);
@@ -332,30 +704,83 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
         return mlp_fail(err, MLP_ERR_ARGUMENT, "the budget needs a trial count or a duration");
     size_t max_epochs = 0;
     MLP_TRY(check_inputs(o, &max_epochs, err));
-    tune_state s = {.o = o, .start = now_seconds()};
+    tune_state s = {.o = o, .start = now_seconds(), .journal = -1, .size = 1};
+    if (o->world) {
+        s.rank = mlp_world_rank(o->world);
+        s.size = mlp_world_size(o->world);
+    }
     mlp_rng_seed(&s.rng, o->seed, TUNE_STREAM);
     MLP_TRY(mlp_tune_asha_new(&s.asha, o->min_epochs, max_epochs, o->eta, o->random_search, err));
-    mlp_status st = mlp_make_folders(o->out_dir, err);
-    if (st == MLP_OK) {
+    mlp_status st = MLP_OK;
+    if (o->resume) {
+        mlp_tune_event *events = NULL;
+        size_t n = 0;
+        double elapsed = 0;
+        st = mlp_tune_journal_read(o->out_dir, &events, &n, err);
+        if (st == MLP_OK) st = replay(&s, events, n, &elapsed, err);
+        free(events);
+        s.start -= elapsed;
+    } else if (s.rank == 0) {
+        st = start_new(o, err);
+    } else {
+        st = mlp_make_folders(o->out_dir, err);
+    }
+    if (o->max_seconds > 0) s.deadline = s.start + o->max_seconds;
+    if (st == MLP_OK && !s.finished_before && s.rank == 0)
+        st = mlp_tune_journal_open(o->out_dir, &s.journal, err);
+    if (s.size > 1) {
+        /* Every rank goes on, or none (a rank alone in the rounds would wait forever). */
+        double failures = st != MLP_OK;
+        mlp_error sum_err;
+        if (mlp_world_sum_doubles(o->world, &failures, 1, &sum_err) != MLP_OK && st == MLP_OK)
+            st = mlp_fail(err, sum_err.status, "%s", sum_err.message);
+        if (st == MLP_OK && failures > 0)
+            st = mlp_fail(err, MLP_ERR_STATE,
+                          "another rank could not start the tune (see its "
+                          "message; under mpirun %s must be on a file system "
+                          "every rank sees)",
+                          o->out_dir);
+    }
+    if (st == MLP_OK && !s.finished_before) {
         mlp_text rungs = {0};
         for (size_t k = 0; k < mlp_tune_asha_num_rungs(s.asha); k++)
             mlp_text_append(&rungs, "%s%zu", k ? ", " : "", mlp_tune_asha_rung_epochs(s.asha, k));
         char *text = mlp_text_finish(&rungs, NULL);
-        event(&s, "%s: rungs at %s epochs; %zu trials at a time",
-              o->random_search ? "random" : "asha", text ? text : "?", o->jobs ? o->jobs : 1);
+        if (s.size > 1)
+            event(&s, "%s: rungs at %s epochs; rounds of %zu trials on each of %d ranks",
+                  o->random_search ? "random" : "asha", text ? text : "?", o->jobs ? o->jobs : 1,
+                  s.size);
+        else
+            event(&s, "%s: rungs at %s epochs; %zu trials at a time",
+                  o->random_search ? "random" : "asha", text ? text : "?", o->jobs ? o->jobs : 1);
         free(text);
+        if (o->resume)
+            event(&s, "resumed after %.1f s: %zu trials started, %zu steps to re-run",
+                  now_seconds() - s.start, mlp_tune_asha_num_trials(s.asha), s.num_reruns);
+        settle_finished_reruns(&s);
         mlp_job_source source = {
             .parallel = o->jobs ? o->jobs : 1,
             .envp = o->envp,
             .stop = o->stop,
+            .deadline = s.deadline,
             .next = next_job,
             .on_start = on_start,
             .on_end = on_end,
             .context = &s,
         };
         size_t failed = 0;
-        st = mlp_run_job_source(&source, &failed, err);
+        st = s.size > 1 ? run_rounds(&s, &failed, err) : mlp_run_job_source(&source, &failed, err);
+        if (st == MLP_OK && s.journal_status != MLP_OK)
+            st = mlp_fail(err, s.journal_status, "%s", s.journal_err.message);
+        if (o->stop && *o->stop) s.interrupted = true;
+        /* A duration budget ends a tune that was not stopped otherwise (ASHA always has work). */
+        if (s.deadline > 0 && now_seconds() >= s.deadline && !s.interrupted) s.budget_ended = true;
+        if (st == MLP_OK && !s.out_of_memory && !s.interrupted)
+            journal(&s, (mlp_tune_event){.kind = MLP_TUNE_EVENT_DONE, .budget = s.budget_ended});
+        if (st == MLP_OK && s.journal_status != MLP_OK)
+            st = mlp_fail(err, s.journal_status, "%s", s.journal_err.message);
     }
+    if (s.journal >= 0) close(s.journal);
     if (st == MLP_OK && s.out_of_memory) st = mlp_fail(err, MLP_ERR_MEMORY, "out of memory");
     size_t n = mlp_tune_asha_num_trials(s.asha);
     size_t *order = st == MLP_OK ? mlp_calloc(n + 1, sizeof *order, err) : NULL;
@@ -364,10 +789,14 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
         rank_trials(s.asha, order, n);
         summary->trials = n;
         summary->failed = s.failed;
+        summary->stopped = s.stopped;
+        summary->budget_ended = s.budget_ended;
+        summary->interrupted = s.interrupted;
+        summary->finished_before = s.finished_before;
         for (size_t t = 0; t < n; t++)
-            if (s.trials[t].have_outcome) summary->total_epochs += s.trials[t].outcome.epochs;
+            summary->total_epochs += s.trials[t].epochs_trained;
         summary->seconds = now_seconds() - s.start;
-        st = write_results(&s, order, markdown, err);
+        if (s.rank == 0) st = write_results(&s, order, markdown, err);
     }
     if (st == MLP_OK && n > 0 && mlp_tune_asha_trial_rung(s.asha, order[0]) >= 0) {
         size_t best = order[0];
@@ -375,7 +804,7 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
         summary->best_rung = mlp_tune_asha_trial_rung(s.asha, best);
         summary->best_val_accuracy = s.trials[best].outcome.final_val_accuracy;
         summary->best_epochs = s.trials[best].outcome.epochs;
-        st = write_best(&s, best, err);
+        if (s.rank == 0) st = write_best(&s, best, err);
     } else if (st == MLP_OK) {
         st = mlp_fail(err, MLP_ERR_STATE, "no trial finished a step (see the logs in %s)",
                       o->out_dir);
@@ -386,6 +815,7 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
         mlp_string_list_free(&s.trials[t].argv);
     }
     free(s.trials);
+    free(s.reruns);
     mlp_tune_asha_free(s.asha);
     return st;
 }

@@ -2,11 +2,13 @@
  * `jobs` at once, through the sweep scheduler) under ASHA (asha.h) or plain random search; a
  * promoted trial continues from its checkpoint with `mlp train --resume DIR --set
  * training.epochs=N`. Writes OUT/trial-NNN/ (a run folder), OUT/trial-NNN.log, OUT/results.md,
- * OUT/results.csv and OUT/best.ini (the best trial's effective config). */
+ * OUT/results.csv, OUT/best.ini (the best trial's effective config) and the files of a resume
+ * (OUT/tune.json, OUT/space.ini, OUT/journal.jsonl; see journal.h). */
 #ifndef MLP_TUNE_TUNE_H
 #define MLP_TUNE_TUNE_H
 
 #include "mlp.h"
+#include "mpi/world.h"
 #include "tune/space.h"
 
 #include <stdbool.h>
@@ -18,7 +20,13 @@ typedef struct {
     char *const *sets;   /* fixed overrides "key=value" */
     size_t num_sets;
     const mlp_tune_space *space;
+    const char *space_path; /* the space's file, copied to OUT/space.ini */
     const char *out_dir;
+    /* Continue the tune in out_dir (see journal.h): its events are replayed, the steps that were
+     * running re-run from their checkpoints, and the tune goes on. The other options must be
+     * those of OUT/tune.json (mlp_tune_load_options). Without it, an out_dir that holds a tune
+     * already is refused. */
+    bool resume;
     size_t jobs;        /* trials at once, >= 1 */
     size_t threads;     /* threads of each trial; 0: the config's */
     size_t max_trials;  /* new trials; 0: no limit (then max_seconds > 0) */
@@ -27,6 +35,12 @@ typedef struct {
     bool random_search;
     size_t min_epochs, eta; /* ASHA's rungs: min_epochs * eta^k up to the config's epochs */
     char **envp;            /* the children's environment; NULL: this process's */
+    /* Under mpirun (more than one rank): every rank calls mlp_tune_run with the same options and
+     * holds the same ASHA state; the steps go out in rounds of size * jobs, step i of a round to
+     * rank i mod size, and the outcomes of a round are summed to every rank before the next
+     * round is decided. Rank 0 alone writes tune.json, the journal and the results; the trials'
+     * folders must be on a file system every rank sees. NULL: alone. */
+    mlp_world *world;
     const volatile int *stop;
     /* A progress line (no newline), e.g. "trial-003 rung 1 (3 epochs): val accuracy 0.9123". */
     void (*on_event)(void *context, const char *line);
@@ -34,11 +48,15 @@ typedef struct {
 } mlp_tune_options;
 
 typedef struct {
-    size_t trials;       /* trials started */
-    size_t failed;       /* steps that failed */
-    double total_epochs; /* epochs trained by all trials together */
-    double seconds;      /* the tune's wall time */
-    long best;           /* the best trial's number (-1: none finished) */
+    size_t trials;        /* trials started */
+    size_t failed;        /* steps that failed */
+    size_t stopped;       /* steps the time budget stopped before their rung's end */
+    bool budget_ended;    /* the time budget ended the tune */
+    bool interrupted;     /* *stop (Ctrl-C) ended it: --resume continues */
+    bool finished_before; /* resumed, the tune had finished already: nothing ran */
+    double total_epochs;  /* epochs trained by all trials together */
+    double seconds;       /* the tune's wall time */
+    long best;            /* the best trial's number (-1: none finished) */
     double best_val_accuracy;
     int best_rung;
     double best_epochs;
