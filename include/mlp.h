@@ -883,6 +883,66 @@ typedef struct {
 mlp_status mlp_model_export_c(const mlp_model *model, const char *dir,
                               const mlp_c_export_spec *spec, mlp_error *err);
 
+/* ==== Tuning (docs/tuning.md) =============================================================== */
+
+/* What ranks the trials of a tune (ASHA's promotions and the best trial): the validation accuracy
+ * of a step's last epoch (higher is better) or its validation loss (lower is better). */
+typedef enum { MLP_TUNE_METRIC_ACCURACY, MLP_TUNE_METRIC_LOSS } mlp_tune_metric;
+
+/* How a tune draws the trials' settings: independent uniform draws, or the points of a scrambled
+ * Halton sequence (low-discrepancy: the trials cover the space more evenly). */
+typedef enum { MLP_TUNE_SAMPLER_RANDOM, MLP_TUNE_SAMPLER_HALTON } mlp_tune_sampler;
+
+/* A tune as `mlp tune` runs it: configurations drawn from a search space on top of a config,
+ * each trial a child process `PROGRAM train ...` (so the library needs the mlp executable), up
+ * to `jobs` at once, under asynchronous successive halving or random search. Writes OUT_DIR as
+ * the command does: trial-NNN/ run folders and logs, results.md, results.csv, results.json (the
+ * settings, rungs and ranked trials) and best.ini (docs/tuning.md). */
+typedef struct {
+    const char *program;     /* the mlp executable the trials run (required) */
+    const char *config;      /* the config file (required) */
+    const char *space;       /* the search space file, or NULL and space_text */
+    const char *space_text;  /* the search space itself (messages name it "space") */
+    const char *const *sets; /* fixed overrides "section.key=value" for every trial */
+    size_t num_sets;
+    const char *out_dir; /* required */
+    const char *budget;  /* new trials ("20") or a duration ("90s", "15m", "2h") (required) */
+    size_t jobs;         /* trials at once; 0: 1 */
+    uint64_t seed;       /* draws the trials */
+    bool random_search;  /* every trial trains the config's epochs; else ASHA */
+    size_t min_epochs;   /* ASHA's first rung; 0: 1 */
+    size_t eta;          /* ASHA's reduction factor; 0: 3 */
+    mlp_tune_sampler sampler;
+    mlp_tune_metric metric;
+    /* Set to non-zero (by another thread or a signal handler): no step starts any more, and the
+     * running ones are waited for. With interrupt_trials, each trial runs in a process group of
+     * its own (the terminal's Ctrl-C does not reach it) and is sent SIGINT once *stop is set
+     * (it stops at its next step, keeping a checkpoint); without, the trials are expected to get
+     * the terminal's Ctrl-C themselves, as under `mlp tune`. */
+    const volatile int *stop;
+    bool interrupt_trials;
+    /* A progress line (no newline), e.g. "done   trial-003 rung 1 (3 epochs, 0.4 s): ...". */
+    void (*on_event)(void *context, const char *line);
+    void *context;
+} mlp_tune_spec;
+
+typedef struct {
+    size_t trials;       /* trials started */
+    size_t failed_steps; /* steps that failed */
+    double total_epochs; /* epochs trained by all trials together */
+    double seconds;
+    long best; /* the best trial: OUT_DIR/trial-NNN with NNN = best + 1 */
+    int best_rung;
+    double best_epochs, best_val_accuracy, best_val_loss;
+} mlp_tune_result;
+
+/* Runs the tune. The budget, space and config are checked before anything runs (MLP_ERR_ARGUMENT
+ * naming the fault; a file that cannot be read MLP_ERR_IO); MLP_ERR_STATE when no trial finished
+ * a step. A stopped tune still writes the results of the steps that finished. *markdown (if not
+ * NULL) receives the results table (release with mlp_free). */
+mlp_status mlp_tune(const mlp_tune_spec *spec, mlp_tune_result *result, char **markdown,
+                    mlp_error *err);
+
 /* ==== Pictures =============================================================================== */
 /* Owned by the pictures work (issue 5). */
 
@@ -914,6 +974,13 @@ void mlp_plot_options_default(mlp_plot_options *options);
  * combination with a band of mean +- standard deviation over its repeats. options may be NULL. */
 mlp_status mlp_plot_curves(const char *const *run_dirs, size_t num_dirs,
                            const mlp_plot_options *options, const char *out_path, mlp_error *err);
+
+/* The trials of a tune folder written by `mlp tune` (DIR/results.json, DIR/trial-NNN/metrics.csv):
+ * validation accuracy and validation loss against epochs, one line per trial coloured by the
+ * rung it stopped at, the best trial thick and black, the rungs' epochs as dashed vertical lines;
+ * the tune's metric is the left panel. options may be NULL (default size 1200x700). */
+mlp_status mlp_plot_tune(const char *tune_dir, const mlp_plot_options *options,
+                         const char *out_path, mlp_error *err);
 
 /* weights holds num_tiles rows of rows*cols floats (a dense layer's weight matrix [out, in] with
  * in = rows*cols): tile i shows unit i's incoming weights as a rows x cols image (row-major),

@@ -1,6 +1,8 @@
 /* mlp_plot_curves: run folders and sweep folders drawn to PNG and SVG, averaging over repeats,
- * and clear errors for bad input. Every metrics.csv here is written by the test. */
+ * and clear errors for bad input; mlp_plot_tune on a tune folder and its results.json reader. Every
+ * metrics.csv and results.json here is written by the test. */
 #include "report/plot_lines.h"
+#include "report/plot_tune.h"
 #include "report_check.h"
 
 #define HEADER "epoch,step,lr,batch_size,train_loss,train_accuracy,val_loss,val_accuracy,seconds\n"
@@ -189,11 +191,132 @@ static void test_bad_input_gives_clear_errors(void) {
     remove_tree(dir);
 }
 
+/* A tune folder as mlp tune leaves it: rungs at 1, 3, 9 epochs; trial-002 reached rung 2 (the
+ * best), trial-001 and trial-004 rung 1, trial-003 and trial-005 rung 0, trial-006 failed. */
+static void make_tune(const char *dir) {
+    make_run(dir, "trial-002", 9, 0.0);
+    make_run(dir, "trial-001", 3, 0.4);
+    make_run(dir, "trial-004", 3, 0.6);
+    make_run(dir, "trial-003", 1, 0.8);
+    make_run(dir, "trial-005", 1, 1.0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    write_text(path,
+               "{\"method\": \"asha\", \"sampler\": \"halton\", \"metric\": \"accuracy\",\n"
+               " \"seed\": \"1\", \"rung_epochs\": [1, 3, 9], \"trials\": [\n"
+               " {\"rank\": 1, \"trial\": \"trial-002\", \"rung\": 2, \"val_accuracy\": 0.9,"
+               " \"val_loss\": 0.4},\n"
+               " {\"trial\": \"trial-001\", \"rung\": 1, \"val_accuracy\": 0.6, \"val_loss\": 1},\n"
+               " {\"trial\": \"trial-004\", \"rung\": 1, \"val_accuracy\": 0.5, \"val_loss\": 1},\n"
+               " {\"trial\": \"trial-003\", \"rung\": 0, \"val_accuracy\": 0.4, \"val_loss\": 2},\n"
+               " {\"trial\": \"trial-005\", \"rung\": 0, \"val_accuracy\": 0.3, \"val_loss\": 2},\n"
+               " {\"trial\": \"trial-006\", \"rung\": null, \"val_accuracy\": null,"
+               " \"val_loss\": null}]}\n");
+}
+
+static void test_tune_folder_png_and_svg(void) {
+    char dir[64], out[128];
+    make_temp_dir(dir, sizeof dir);
+    make_tune(dir);
+    snprintf(out, sizeof out, "%s/tune.png", dir);
+    mlp_error err;
+    CHECK_MSG(mlp_plot_tune(dir, NULL, out, &err) == MLP_OK, "%s", err.message);
+    /* White, black ink, grey grid, three rung colours and anti-aliased shades. */
+    check_png(out, 1200, 700, 8);
+    CHECK(count_files_starting(dir, "tune.png.tmp") == 0);
+    mlp_plot_options options;
+    mlp_plot_options_default(&options);
+    options.width = 800;
+    options.height = 500;
+    options.title = "six trials";
+    snprintf(out, sizeof out, "%s/small.png", dir);
+    CHECK_MSG(mlp_plot_tune(dir, &options, out, &err) == MLP_OK, "%s", err.message);
+    check_png(out, 800, 500, 8);
+    snprintf(out, sizeof out, "%s/tune.svg", dir);
+    CHECK_MSG(mlp_plot_tune(dir, &options, out, &err) == MLP_OK, "%s", err.message);
+    CHECK(file_exists(out));
+    remove_tree(dir);
+}
+
+static void test_tune_json_read(void) {
+    plot_tune_info info;
+    mlp_error err;
+    const char *good = "{\"metric\": \"loss\", \"rung_epochs\": [2, 6], \"trials\": ["
+                       "{\"trial\": \"trial-007\", \"rung\": 1, \"val_accuracy\": 0.5, "
+                       "\"val_loss\": 0.25}, {\"trial\": \"trial-010\", \"rung\": null}]}";
+    CHECK_MSG(plot_tune_parse(good, "t.json", &info, &err) == MLP_OK, "%s", err.message);
+    CHECK(info.by_loss && info.num_rungs == 2 && info.rung_epochs[1] == 6);
+    CHECK(info.num_trials == 2 && strcmp(info.trials[0].name, "trial-007") == 0);
+    CHECK(info.trials[0].rung == 1 && info.trials[0].val_loss == 0.25);
+    CHECK(info.trials[1].rung == -1 && isnan(info.trials[1].val_accuracy));
+    plot_tune_info_free(&info);
+    const struct {
+        const char *text, *needle;
+    } bad[] = {
+        {"", "t.json: byte 0: malformed JSON"},
+        {"{\"metric\": \"loss\",", "malformed JSON"},
+        {"[]", "not a JSON object"},
+        {"{\"rung_epochs\": [1], \"trials\": []}", "\"metric\" is not"},
+        {"{\"metric\": \"f1\", \"rung_epochs\": [1], \"trials\": []}", "\"metric\" is not"},
+        {"{\"metric\": \"loss\", \"trials\": []}", "\"rung_epochs\" is not an array"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [], \"trials\": []}", "rung_epochs"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [0], \"trials\": []}", "positive number"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [\"3\"], \"trials\": []}", "positive"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1]}", "\"trials\" is not an array"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1], \"trials\": [{\"rung\": 0}]}",
+         "trials[0]: \"trial\" is not trial-NNN"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1], \"trials\": [{\"trial\": \"../x\"}]}",
+         "trials[0]: \"trial\" is not trial-NNN"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1], \"trials\": [{\"trial\": \"trial-1/\"}]}",
+         "is not trial-NNN"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1], \"trials\": [{\"trial\": \"trial-1\", "
+         "\"rung\": 1}]}",
+         "trials[0]: \"rung\" is not null or a rung from 0 to 0"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1], \"trials\": [{\"trial\": \"trial-1\", "
+         "\"rung\": 0.5}]}",
+         "\"rung\" is not"},
+        {"{\"metric\": \"loss\", \"rung_epochs\": [1], \"trials\": [{\"trial\": \"trial-1\", "
+         "\"rung\": 0, \"val_loss\": \"low\"}]}",
+         "must be numbers or null"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        mlp_status st = plot_tune_parse(bad[i].text, "t.json", &info, &err);
+        CHECK_MSG(st == MLP_ERR_FORMAT, "'%s' parsed (%d)", bad[i].text, (int)st);
+        CHECK_MSG(strstr(err.message, bad[i].needle) != NULL, "'%s' lacks '%s'", err.message,
+                  bad[i].needle);
+        CHECK(info.trials == NULL);
+    }
+}
+
+static void test_tune_folder_bad_input(void) {
+    char dir[64], out[128], path[256];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/tune.png", dir);
+    mlp_error err;
+    CHECK(mlp_plot_tune(dir, NULL, out, &err) == MLP_ERR_IO);
+    CHECK_MSG(strstr(err.message, "no results.json") != NULL, "%s", err.message);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    write_text(path, "{\"metric\": \"accuracy\", \"rung_epochs\": [1], \"trials\": "
+                     "[{\"trial\": \"trial-001\", \"rung\": null}]}");
+    CHECK(mlp_plot_tune(dir, NULL, out, &err) == MLP_ERR_STATE);
+    CHECK_MSG(strstr(err.message, "no trial finished a step") != NULL, "%s", err.message);
+    write_text(path, "{\"metric\": \"accuracy\", \"rung_epochs\": [1], \"trials\": "
+                     "[{\"trial\": \"trial-001\", \"rung\": 0}]}");
+    CHECK(mlp_plot_tune(dir, NULL, out, &err) == MLP_ERR_IO); /* trial-001/metrics.csv missing */
+    CHECK_MSG(strstr(err.message, "trial-001") != NULL, "%s", err.message);
+    CHECK(!file_exists(out));
+    CHECK(mlp_plot_tune(NULL, NULL, out, &err) == MLP_ERR_ARGUMENT);
+    remove_tree(dir);
+}
+
 int main(void) {
     RUN_TEST(test_several_runs_on_one_png);
     RUN_TEST(test_options_set_size_and_svg_is_written);
     RUN_TEST(test_sweep_averages_repeats);
     RUN_TEST(test_same_folder_names_use_paths);
     RUN_TEST(test_bad_input_gives_clear_errors);
+    RUN_TEST(test_tune_folder_png_and_svg);
+    RUN_TEST(test_tune_json_read);
+    RUN_TEST(test_tune_folder_bad_input);
     return harness_finish();
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
 # mlp tune end to end on generated data: ASHA's rungs and promotions (a promoted trial continues
-# its run folder), the ranked results.csv, best.ini retrained by mlp train giving the recorded
-# validation accuracy, the same seed giving the same trials, random search, a tune killed and
-# resumed equal to an uninterrupted one, a duration budget stopping running steps, and the errors
-# of space files, arguments and resumes.
+# its run folder), the ranked results.csv and results.json, best.ini retrained by mlp train giving
+# the recorded validation accuracy, the same seed giving the same trials, random search, Halton
+# draws, ranking by validation loss, `mlp plot` of the tune folder, a tune killed and resumed
+# equal to an uninterrupted one, a duration budget stopping running steps, and the errors of
+# space files, arguments and resumes.
 MLP=${MLP:-build/mlp}
 case $MLP in /*) ;; *) MLP=$(pwd)/$MLP ;; esac
 passed=0 failed=0 skipped=0
@@ -73,7 +74,18 @@ check list_value_quoted grep -q '"8,8"' t1/results.csv
 check summary_epochs grep -Eq '^9 trials \(0 failed steps\), [0-9]+ epochs in total' t1.out
 total=$(sed -n 's/^9 trials (0 failed steps), \([0-9]*\) epochs in total.*/\1/p' t1.out)
 check summary_epochs_sum [ "$total" = "$(flat t1/results.csv | awk -F, 'NR > 1 { s += $6 } END { print s }')" ]
-flat_check test_accuracy_column 'NR == 2 { exit !($8 > 0) }' t1/results.csv
+flat_check results_header 'NR == 1 { exit !($5 == "rung" && $7 == "val_accuracy" && $8 == "val_loss" && $9 == "test_accuracy") }' t1/results.csv
+flat_check test_accuracy_column 'NR == 2 { exit !($9 > 0) }' t1/results.csv
+flat_check val_loss_column 'NR > 1 && !($8 > 0) { bad = 1 } END { exit bad }' t1/results.csv
+check results_json sh -c 'grep -q "\"metric\":[[:space:]]*\"accuracy\"" t1/results.json && grep -q "\"sampler\":[[:space:]]*\"random\"" t1/results.json && grep -q "\"trial\":[[:space:]]*\"'"$top"'\"" t1/results.json'
+
+# --- mlp plot of the tune folder: DIR/tune.png (1200x700), or the --out given
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d", (($1*256+$2)*256+$3)*256+$4, (($5*256+$6)*256+$7)*256+$8 }'; }
+"$MLP" plot t1 > plot.out 2>&1
+check plot_tune_png [ "$(png_size t1/tune.png)" = 1200x700 ]
+check plot_tune_not_curves [ ! -e t1/curves.png ]
+"$MLP" plot t1 --out t1.svg --size 900x600 > /dev/null 2>&1
+check plot_tune_svg grep -q '<svg' t1.svg
 
 # --- best.ini reproduces the best trial's validation accuracy with mlp train
 "$MLP" train t1/best.ini --out retrain --quiet > /dev/null 2>&1
@@ -187,6 +199,26 @@ check budget_stop_recorded grep -Eq '"event":"stop","trial":1,"rung":0,.*"epochs
 check budget_stop_checkpoint sh -c 'grep -q "\"interrupted\"" b2/trial-001/summary.json && [ -s b2/trial-001/last.safetensors ]'
 check budget_stop_in_results grep -q '| trial-001 |.*| stopped |' b2/results.md
 check budget_stop_journal_done grep -q '"event":"done","reason":"budget"' b2/journal.jsonl
+# --- Halton draws: the same seed gives the same trials, in range
+"$MLP" tune base.ini --space space.ini --budget 6 --sampler halton --method random --out h1 --set training.epochs=1 --quiet > /dev/null 2>&1
+check halton_exit_0 [ $? -eq 0 ]
+"$MLP" tune base.ini --space space.ini --budget 6 --sampler halton --method random --out h2 --set training.epochs=1 --quiet > /dev/null 2>&1
+flat h1/results.csv | cut -d, -f2-4 | sort > h1.trials
+flat h2/results.csv | cut -d, -f2-4 | sort > h2.trials
+check halton_same_seed_same_trials cmp -s h1.trials h2.trials
+flat_check halton_in_range 'NR > 1 && !($3 >= 0.001 && $3 <= 0.3) { bad = 1 } END { exit bad || NR != 7 }' h1/results.csv
+check halton_recorded grep -q '"sampler":[[:space:]]*"halton"' h1/results.json
+# Six Halton points over 3 choices: network.hidden (the second key, base 3) takes each twice.
+flat_check halton_choices_even 'NR > 1 { n[$4]++ } END { exit !(n["4"] == 2 && n["16"] == 2 && n["Q"] == 2) }' h1/results.csv
+
+# --- ranked by validation loss: within a rung, val_loss ascending; the summary names the loss
+"$MLP" tune base.ini --space space.ini --budget 9 --metric loss --out l1 > l1.out 2> l1.err
+check loss_exit_0 [ $? -eq 0 ]
+check loss_announced grep -q 'ranked by validation loss' l1.err
+flat_check loss_ranked 'NR > 2 && ($5 > r || ($5 == r && $8 < v)) { bad = 1 } NR > 1 { r = $5; v = $8 } END { exit bad }' l1/results.csv
+check loss_recorded grep -q '"metric":[[:space:]]*"loss"' l1/results.json
+best_loss=$(flat l1/results.csv | awk -F, 'NR == 2 { print $8 }')
+check loss_summary grep -q "val loss $best_loss at rung" l1.out
 
 # --- errors: space files name FILE:LINE, bad arguments are usage errors (exit 2)
 bad_space() { # name, space text, expected message
@@ -211,11 +243,17 @@ check bad_budget_exit_2 [ $? -eq 2 ]
 check bad_budget_message grep -q "budget '2x'" budget.err
 "$MLP" tune base.ini --space space.ini --budget 2 --out bad --method grid > /dev/null 2>&1
 check bad_method_exit_2 [ $? -eq 2 ]
+"$MLP" tune base.ini --space space.ini --budget 2 --out bad --sampler sobol > /dev/null 2> sampler.err
+check bad_sampler_exit_2 [ $? -eq 2 ]
+check bad_sampler_message grep -q "random or halton" sampler.err
+"$MLP" tune base.ini --space space.ini --budget 2 --out bad --metric f1 > /dev/null 2>&1
+check bad_metric_exit_2 [ $? -eq 2 ]
 "$MLP" tune base.ini --budget 2 --out bad > /dev/null 2>&1
 check no_space_exit_2 [ $? -eq 2 ]
 "$MLP" tune --help > help.out 2>&1
 check help_exit_0 [ $? -eq 0 ]
 check help_text grep -q 'log_uniform' help.out
+check help_sampler_metric sh -c 'grep -q "sampler random|halton" help.out && grep -q "metric accuracy|loss" help.out'
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

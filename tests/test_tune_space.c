@@ -1,8 +1,10 @@
 /* The search-space file of mlp tune (syntax, keys and values checked against the config schema,
- * errors naming FILE:LINE, sampling from the library's rng), the tune budget, ASHA's
- * promotion rule, and the journal and options files of a resume. */
+ * errors naming FILE:LINE, sampling from the library's rng and from the scrambled Halton
+ * sequence), the tune budget, ASHA's promotion rule by accuracy and by loss, and the journal and
+ * options files of a resume. */
 #include "harness.h"
 #include "tune/asha.h"
+#include "tune/halton.h"
 #include "tune/journal.h"
 #include "tune/space.h"
 #include "tune/tune.h"
@@ -323,6 +325,187 @@ static void test_options_parse_and_bad_input(void) {
     }
 }
 
+/* Points in [0, 1)^d, the same for the same seed, other ones for another seed. */
+static void test_halton_in_range_and_repeatable(void) {
+    mlp_tune_halton *a = NULL, *b = NULL, *c = NULL;
+    mlp_rng ra, rb, rc;
+    mlp_rng_seed(&ra, 5, 9);
+    mlp_rng_seed(&rb, 5, 9);
+    mlp_rng_seed(&rc, 6, 9);
+    mlp_error err;
+    CHECK(mlp_tune_halton_new(&a, 7, &ra, &err) == MLP_OK);
+    CHECK(mlp_tune_halton_new(&b, 7, &rb, &err) == MLP_OK);
+    CHECK(mlp_tune_halton_new(&c, 7, &rc, &err) == MLP_OK);
+    size_t differ = 0;
+    for (uint64_t i = 0; i < 500; i++) {
+        double u[7], v[7], w[7];
+        mlp_tune_halton_point(a, i, u);
+        mlp_tune_halton_point(b, i, v);
+        mlp_tune_halton_point(c, i, w);
+        for (size_t j = 0; j < 7; j++) {
+            CHECK_MSG(u[j] >= 0 && u[j] < 1, "point %llu dim %zu: %g", (unsigned long long)i, j,
+                      u[j]);
+            CHECK(u[j] == v[j]);
+            differ += u[j] != w[j];
+        }
+    }
+    CHECK(differ > 3000);
+    mlp_tune_halton_free(a);
+    mlp_tune_halton_free(b);
+    mlp_tune_halton_free(c);
+    CHECK(mlp_tune_halton_new(&a, 0, &ra, &err) == MLP_ERR_ARGUMENT);
+    CHECK(mlp_tune_halton_new(&a, MLP_TUNE_HALTON_MAX_DIMS + 1, &ra, &err) == MLP_ERR_ARGUMENT);
+}
+
+/* Scrambling keeps each dimension stratified: the first 2^6 points put one point in each 1/64
+ * of dimension 0 (base 2), the first 3^4 one in each 1/81 of dimension 1 (base 3). */
+static void test_halton_stratified(void) {
+    mlp_tune_halton *h = NULL;
+    mlp_rng rng;
+    mlp_rng_seed(&rng, 11, 3);
+    mlp_error err;
+    CHECK(mlp_tune_halton_new(&h, 2, &rng, &err) == MLP_OK);
+    int in2[64] = {0}, in3[81] = {0};
+    for (uint64_t i = 0; i < 81; i++) {
+        double u[2];
+        mlp_tune_halton_point(h, i, u);
+        if (i < 64) in2[(int)(u[0] * 64)]++;
+        in3[(int)(u[1] * 81)]++;
+    }
+    for (int k = 0; k < 64; k++)
+        CHECK_MSG(in2[k] == 1, "cell %d of 64 holds %d", k, in2[k]);
+    for (int k = 0; k < 81; k++)
+        CHECK_MSG(in3[k] == 1, "cell %d of 81 holds %d", k, in3[k]);
+    mlp_tune_halton_free(h);
+}
+
+/* sum over an 8 x 8 grid of (points in the cell - 1)^2 for 64 points: 0 for a perfect spread,
+ * about 63 (the cells' Poisson variance) for independent uniform points. */
+static double grid_spread(const double (*points)[2], size_t n) {
+    int count[8][8] = {{0}};
+    for (size_t i = 0; i < n; i++)
+        count[(int)(points[i][0] * 8)][(int)(points[i][1] * 8)]++;
+    double sum = 0;
+    for (int x = 0; x < 8; x++)
+        for (int y = 0; y < 8; y++)
+            sum += (count[x][y] - 1.0) * (count[x][y] - 1.0);
+    return sum;
+}
+
+/* For 64 points in 2D and each of 20 seeds, the Halton points fill an 8 x 8 grid more evenly than
+ * 64 independent uniform points of the same generator: no cell holds more than 2, and the
+ * spread's sum is under half of random's (docs/tuning.md quotes the sums printed here). */
+static void test_halton_covers_more_evenly_than_random(void) {
+    double halton_total = 0, random_total = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        mlp_rng rng;
+        mlp_rng_seed(&rng, seed, 7);
+        mlp_tune_halton *h = NULL;
+        mlp_error err;
+        CHECK(mlp_tune_halton_new(&h, 2, &rng, &err) == MLP_OK);
+        double hp[64][2], rp[64][2];
+        int most = 0;
+        for (size_t i = 0; i < 64; i++) {
+            mlp_tune_halton_point(h, i, hp[i]);
+            rp[i][0] = mlp_rng_u32(&rng) * 0x1p-32;
+            rp[i][1] = mlp_rng_u32(&rng) * 0x1p-32;
+        }
+        mlp_tune_halton_free(h);
+        double hs = grid_spread((const double(*)[2])hp, 64);
+        double rs = grid_spread((const double(*)[2])rp, 64);
+        int count[8][8] = {{0}};
+        for (size_t i = 0; i < 64; i++) {
+            int c = ++count[(int)(hp[i][0] * 8)][(int)(hp[i][1] * 8)];
+            most = c > most ? c : most;
+        }
+        CHECK_MSG(hs < rs, "seed %llu: halton %g, random %g", (unsigned long long)seed, hs, rs);
+        CHECK_MSG(most <= 2, "seed %llu: a cell holds %d", (unsigned long long)seed, most);
+        halton_total += hs;
+        random_total += rs;
+    }
+    CHECK_MSG(halton_total < 0.5 * random_total, "halton %g, random %g", halton_total,
+              random_total);
+    printf("  64 points in an 8 x 8 grid, sum of (count - 1)^2 over 20 seeds: halton %.0f, "
+           "random %.0f\n",
+           halton_total, random_total);
+}
+
+/* sample_at maps each coordinate onto its key's range. */
+static void test_sample_at_maps_the_unit_cube(void) {
+    mlp_tune_space *space = parse_ok("network.hidden = choice(256, 1024:512, 64)\n"
+                                     "schedule.lr = log_uniform(1e-4, 1e-2)\n"
+                                     "network.dropout = uniform(0.1, 0.5)\n"
+                                     "training.batch_size = int_uniform(16, 19)\n");
+    const double low[4] = {0, 0, 0, 0}, mid[4] = {0.5, 0.5, 0.5, 0.5};
+    const double high[4] = {0x1.fffffffffffffp-1, 0x1.fffffffffffffp-1, 0x1.fffffffffffffp-1,
+                            0x1.fffffffffffffp-1};
+    const char *expect[3][4] = {
+        {"network.hidden=256", "schedule.lr=0.0001", "network.dropout=0.1",
+         "training.batch_size=16"},
+        {"network.hidden=1024,512", "schedule.lr=0.001", "network.dropout=0.3",
+         "training.batch_size=18"},
+        {"network.hidden=64", "schedule.lr=0.01", "network.dropout=0.5", "training.batch_size=19"},
+    };
+    const double *points[3] = {low, mid, high};
+    for (size_t p = 0; p < 3; p++) {
+        mlp_string_list s = {0};
+        mlp_tune_space_sample_at(space, points[p], &s);
+        CHECK(!s.failed && s.count == 4);
+        for (size_t k = 0; k < 4; k++)
+            CHECK_MSG(strcmp(s.items[k], expect[p][k]) == 0, "point %zu: %s, expected %s", p,
+                      s.items[k], expect[p][k]);
+        mlp_string_list_free(&s);
+    }
+    mlp_tune_space_free(space);
+}
+
+static void test_score_by_metric(void) {
+    CHECK(mlp_tune_score(MLP_TUNE_METRIC_ACCURACY, 0.9, 0.3) == 0.9);
+    CHECK(mlp_tune_score(MLP_TUNE_METRIC_LOSS, 0.9, 0.3) == -0.3);
+    CHECK(isnan(mlp_tune_score(MLP_TUNE_METRIC_ACCURACY, NAN, 0.3)));
+    CHECK(isnan(mlp_tune_score(MLP_TUNE_METRIC_LOSS, 0.9, NAN)));
+    CHECK(isnan(mlp_tune_score(MLP_TUNE_METRIC_LOSS, 0.9, INFINITY)));
+    CHECK(strcmp(mlp_tune_metric_name(MLP_TUNE_METRIC_LOSS), "loss") == 0);
+    CHECK(strcmp(mlp_tune_sampler_name(MLP_TUNE_SAMPLER_HALTON), "halton") == 0);
+}
+
+/* The scripted sequence of test_asha_promotes_the_top_third ranked by validation loss: trial i
+ * has loss 1 - score_i (the same order) and an accuracy that rises with its loss, so ranking by
+ * accuracy would promote other trials. By loss the lowest losses go up, 1 (0.1) to rung 2. */
+static void test_asha_promotes_by_loss(void) {
+    mlp_tune_asha *asha = NULL;
+    mlp_error err;
+    CHECK(mlp_tune_asha_new(&asha, 1, 9, 3, false, &err) == MLP_OK);
+    const double loss[9] = {0.5, 0.1, 0.9, 0.8, 0.7, 0.6, 0.2, 0.3, 0.4};
+    size_t new_trials = 0, promotions[3] = {0}, promoted_to_2 = 99;
+    size_t to_rung_1[4], n1 = 0;
+    for (int guard = 0; guard < 100; guard++) {
+        mlp_tune_step step;
+        mlp_job_answer answer = mlp_tune_asha_next(asha, new_trials < 9, &step);
+        if (answer == MLP_JOB_DONE) break;
+        CHECK(answer == MLP_JOB_READY);
+        if (!step.promoted) {
+            new_trials++;
+        } else {
+            promotions[step.rung]++;
+            if (step.rung == 1 && n1 < 4) to_rung_1[n1++] = step.trial;
+            if (step.rung == 2) promoted_to_2 = step.trial;
+        }
+        /* The loss falls a little with the rung; the accuracy rises with the loss. */
+        double l = loss[step.trial] - 0.01 * step.rung, accuracy = 0.5 + l / 2;
+        mlp_tune_asha_report(asha, step.trial, step.rung,
+                             mlp_tune_score(MLP_TUNE_METRIC_LOSS, accuracy, l));
+    }
+    CHECK(new_trials == 9 && promotions[1] == 4 && promotions[2] == 1);
+    /* After 3: trial 1 (0.1); after 6: 0 (0.5, the best left of 0.5 0.9 0.8 0.7 0.6); after 7:
+     * 6 (0.2); after 9: 7 (0.3). */
+    CHECK(n1 == 4 && to_rung_1[0] == 1 && to_rung_1[1] == 0 && to_rung_1[2] == 6 &&
+          to_rung_1[3] == 7);
+    CHECK(promoted_to_2 == 1);
+    CHECK_CLOSE(mlp_tune_asha_trial_score(asha, 1), -(0.1 - 0.02), 1e-12);
+    mlp_tune_asha_free(asha);
+}
+
 int main(void) {
     RUN_TEST(test_parses_every_function);
     RUN_TEST(test_samples_in_range_and_repeatable);
@@ -336,5 +519,11 @@ int main(void) {
     RUN_TEST(test_journal_parses_events);
     RUN_TEST(test_journal_bad_input);
     RUN_TEST(test_options_parse_and_bad_input);
+    RUN_TEST(test_halton_in_range_and_repeatable);
+    RUN_TEST(test_halton_stratified);
+    RUN_TEST(test_halton_covers_more_evenly_than_random);
+    RUN_TEST(test_sample_at_maps_the_unit_cube);
+    RUN_TEST(test_score_by_metric);
+    RUN_TEST(test_asha_promotes_by_loss);
     return harness_finish();
 }

@@ -27,11 +27,12 @@ extern char **environ;
 static const char usage[] =
     "usage: mlp tune CONFIG.ini --space SPACE.ini --budget TRIALS|DURATION --out DIR\n"
     "                [-j N] [--seed S] [--method asha|random] [--min-epochs N] [--eta N]\n"
+    "                [--sampler random|halton] [--metric accuracy|loss]\n"
     "                [--set SECTION.KEY=VALUE ...] [--quiet]\n"
     "       mlp tune --resume DIR [--quiet]\n"
     "\n"
     "Trains configurations drawn from SPACE.ini on top of CONFIG.ini and keeps the one with\n"
-    "the best validation accuracy. SPACE.ini has one line per config key:\n"
+    "the best validation accuracy (or loss). SPACE.ini has one line per config key:\n"
     "    network.hidden = choice(256, 512, 1024:512)      (':' separates list items)\n"
     "    schedule.lr = log_uniform(1e-4, 3e-2)\n"
     "    regularization.dropout = uniform(0, 0.5)\n"
@@ -41,8 +42,9 @@ static const char usage[] =
     "  --budget B          new trials (20) or a duration (90s, 15m, 2h); when a duration\n"
     "                      has passed, running trials stop at their next step (required)\n"
     "  --out DIR           the tune folder (required): DIR/trial-NNN/ run folders and logs,\n"
-    "                      DIR/results.md, DIR/results.csv (ranked), DIR/best.ini, and\n"
-    "                      DIR/tune.json, DIR/space.ini, DIR/journal.jsonl for --resume\n"
+    "                      DIR/results.md, DIR/results.csv, DIR/results.json (ranked),\n"
+    "                      DIR/best.ini, and DIR/tune.json, DIR/space.ini,\n"
+    "                      DIR/journal.jsonl for --resume; `mlp plot DIR` draws DIR/tune.png\n"
     "  --resume DIR        continue a tune that was interrupted (Ctrl-C, a kill, a machine\n"
     "                      stop) with the options it started with: it takes the decisions\n"
     "                      the tune would have taken; steps cut short re-run from their\n"
@@ -53,6 +55,10 @@ static const char usage[] =
     "                      continued from its checkpoint; random: every trial runs all epochs\n"
     "  --min-epochs N      epochs of the first rung (default 1)\n"
     "  --eta N             the reduction factor (default 3)\n"
+    "  --metric M          accuracy (default): rank by validation accuracy, higher is better;\n"
+    "                      loss: by validation loss, lower is better\n"
+    "  --sampler S         random (default): independent uniform draws; halton: a scrambled\n"
+    "                      Halton sequence, covering the space more evenly\n"
     "  --seed S            draws the trials (default 1): the same seed and -j 1 give the same\n"
     "                      trials and results\n"
     "  -j, --jobs N        trials at the same time (default 1); each gets cores / N threads\n"
@@ -68,7 +74,7 @@ static const char usage[] =
     "space file or config).\n";
 
 typedef struct {
-    const char *config, *space, *budget, *out, *seed, *method, *resume;
+    const char *config, *space, *budget, *out, *seed, *method, *resume, *sampler, *metric;
     cli_texts sets;
     size_t jobs, min_epochs, eta;
     bool quiet;
@@ -83,6 +89,8 @@ static int parse_args(int argc, char **argv, tune_args *a) {
         {"--resume", NULL, CLI_TEXT, &a->resume, 0, 0},
         {"--seed", NULL, CLI_TEXT, &a->seed, 0, 0},
         {"--method", NULL, CLI_TEXT, &a->method, 0, 0},
+        {"--sampler", NULL, CLI_TEXT, &a->sampler, 0, 0},
+        {"--metric", NULL, CLI_TEXT, &a->metric, 0, 0},
         {"--set", NULL, CLI_TEXTS, &a->sets, 0, 0},
         {"--jobs", "-j", CLI_COUNT, &a->jobs, 1, 1000},
         {"--min-epochs", NULL, CLI_COUNT, &a->min_epochs, 1, 1000000},
@@ -107,6 +115,12 @@ static int parse_args(int argc, char **argv, tune_args *a) {
     if (code == EXIT_OK && a->method && strcmp(a->method, "asha") != 0 &&
         strcmp(a->method, "random") != 0)
         code = cli_usage("tune", "--method '%s': asha or random", a->method);
+    if (code == EXIT_OK && a->sampler && strcmp(a->sampler, "random") != 0 &&
+        strcmp(a->sampler, "halton") != 0)
+        code = cli_usage("tune", "--sampler '%s': random or halton", a->sampler);
+    if (code == EXIT_OK && a->metric && strcmp(a->metric, "accuracy") != 0 &&
+        strcmp(a->metric, "loss") != 0)
+        code = cli_usage("tune", "--metric '%s': accuracy or loss", a->metric);
     return code;
 }
 
@@ -165,6 +179,10 @@ static int resume_options(tune_args *a, mlp_tune_saved_options *saved, mlp_tune_
         conflict = "--seed";
     else if (a->method && (strcmp(a->method, "random") == 0) != saved->random_search)
         conflict = "--method";
+    else if (a->sampler && strcmp(a->sampler, mlp_tune_sampler_name(saved->sampler)) != 0)
+        conflict = "--sampler";
+    else if (a->metric && strcmp(a->metric, mlp_tune_metric_name(saved->metric)) != 0)
+        conflict = "--metric";
     else if (a->min_epochs && a->min_epochs != saved->min_epochs)
         conflict = "--min-epochs";
     else if (a->eta && a->eta != saved->eta)
@@ -187,6 +205,8 @@ static int resume_options(tune_args *a, mlp_tune_saved_options *saved, mlp_tune_
     o->num_sets = saved->num_sets;
     o->seed = saved->seed;
     o->random_search = saved->random_search;
+    o->sampler = saved->sampler;
+    o->metric = saved->metric;
     o->min_epochs = saved->min_epochs;
     o->eta = saved->eta;
     o->jobs = saved->jobs;
@@ -216,12 +236,8 @@ static int new_options(tune_args *a, mlp_tune_options *o, mlp_tune_space **space
     if (st != MLP_OK)
         return st == MLP_ERR_ARGUMENT ? cli_usage("tune", "%s", err.message)
                                       : cli_fail("tune", &err);
-    /* Threads: cores / jobs for each trial, unless the config or a --set fixes them. */
-    bool threads_given = false;
-    mlp_ini *ini = NULL;
-    st = mlp_train_ini_load(&ini, a->config, a->sets.items, a->sets.count, &err);
-    if (st == MLP_OK) threads_given = mlp_ini_is_set(ini, "threads");
-    mlp_ini_free(ini);
+    st = mlp_tune_trial_threads(a->config, a->sets.items, a->sets.count, a->jobs, cores,
+                                &o->threads, &err);
     if (st != MLP_OK)
         return st == MLP_ERR_IO ? cli_fail("tune", &err) : cli_usage("tune", "%s", err.message);
     o->config = a->config;
@@ -231,8 +247,10 @@ static int new_options(tune_args *a, mlp_tune_options *o, mlp_tune_space **space
     o->space_path = a->space;
     o->out_dir = a->out;
     o->jobs = a->jobs;
-    o->threads = threads_given ? 0 : mlp_threads_per_run(cores ? cores : 1, a->jobs);
     o->random_search = strcmp(a->method, "random") == 0;
+    o->sampler =
+        strcmp(a->sampler, "halton") == 0 ? MLP_TUNE_SAMPLER_HALTON : MLP_TUNE_SAMPLER_RANDOM;
+    o->metric = strcmp(a->metric, "loss") == 0 ? MLP_TUNE_METRIC_LOSS : MLP_TUNE_METRIC_ACCURACY;
     o->min_epochs = a->min_epochs;
     o->eta = a->eta;
     return code;
@@ -261,6 +279,8 @@ int cmd_tune(int argc, char **argv) {
         if (!a.eta) a.eta = 3;
         if (!a.seed) a.seed = "1";
         if (!a.method) a.method = "asha";
+        if (!a.sampler) a.sampler = "random";
+        if (!a.metric) a.metric = "accuracy";
         code = new_options(&a, &o, &space, cores ? cores : 1);
     }
     if (world && size > 1) {
@@ -308,10 +328,10 @@ int cmd_tune(int argc, char **argv) {
             code = cli_fail("tune", &err);
         } else if (rank == 0) {
             printf("%zu trials (%zu failed steps), %.0f epochs in total, %.1f s; best trial-%03ld: "
-                   "val accuracy %.4f at rung %d (%.0f epochs)\n",
+                   "val accuracy %.4f, val loss %.4f at rung %d (%.0f epochs)\n",
                    summary.trials, summary.failed, summary.total_epochs, summary.seconds,
-                   summary.best + 1, summary.best_val_accuracy, summary.best_rung,
-                   summary.best_epochs);
+                   summary.best + 1, summary.best_val_accuracy, summary.best_val_loss,
+                   summary.best_rung, summary.best_epochs);
             if (summary.budget_ended)
                 printf("the time budget (%.0f s) ended the tune; %zu steps stopped before their "
                        "rung's end\n",

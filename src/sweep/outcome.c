@@ -89,17 +89,20 @@ static mlp_status read_summary(const char *dir, mlp_sweep_outcome *outcome, mlp_
     return status;
 }
 
-/* val_accuracy of the last metrics.csv row that has one (NaN when none has). */
-static mlp_status read_final_val_accuracy(const char *dir, double *value, mlp_error *err) {
+/* val_accuracy and val_loss of the last metrics.csv row that has a val_accuracy (NaN when none
+ * has). */
+static mlp_status read_final_validation(const char *dir, double *value, double *loss,
+                                        mlp_error *err) {
     char path[PATH_MAX];
     MLP_TRY(mlp_path_join(path, dir, "metrics.csv", err));
     mlp_metrics_row *rows = NULL;
     size_t count = 0;
     MLP_TRY(mlp_metrics_read(path, &rows, &count, err));
-    *value = NAN;
+    *value = *loss = NAN;
     for (size_t i = count; i-- > 0;)
         if (isfinite(rows[i].val_accuracy)) {
             *value = rows[i].val_accuracy;
+            *loss = rows[i].val_loss;
             break;
         }
     free(rows);
@@ -109,7 +112,7 @@ static mlp_status read_final_val_accuracy(const char *dir, double *value, mlp_er
 mlp_status mlp_sweep_read_outcome(const char *dir, mlp_sweep_outcome *outcome, mlp_error *err) {
     memset(outcome, 0, sizeof *outcome);
     MLP_TRY(read_summary(dir, outcome, err));
-    return read_final_val_accuracy(dir, &outcome->final_val_accuracy, err);
+    return read_final_validation(dir, &outcome->final_val_accuracy, &outcome->final_val_loss, err);
 }
 
 /* The files a finished run folder hands on, summary.json last: a folder with summary.json is a

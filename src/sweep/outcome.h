@@ -25,6 +25,7 @@ typedef struct {
     double epochs;  /* epochs_run */
     double seconds; /* train_seconds */
     char stop_reason[32];
+    double final_val_loss; /* val_loss of the row of final_val_accuracy */
 } mlp_sweep_outcome;
 
 /* Reads DIR/summary.json and DIR/metrics.csv. A missing or malformed file is an error naming the

@@ -20,17 +20,30 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static mlp_status spawn_job(const mlp_job *job, char **envp, pid_t *pid, mlp_error *err) {
+static mlp_status spawn_job(const mlp_job *job, char **envp, bool own_group, pid_t *pid,
+                            mlp_error *err) {
     posix_spawn_file_actions_t actions;
-    if (posix_spawn_file_actions_init(&actions) != 0)
+    posix_spawnattr_t attributes;
+    if (posix_spawnattr_init(&attributes) != 0)
         return mlp_fail(err, MLP_ERR_MEMORY, "out of memory starting %s", job->argv[0]);
+    /* Process group 0: a new group led by the child. */
+    if (own_group && (posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP) != 0 ||
+                      posix_spawnattr_setpgroup(&attributes, 0) != 0)) {
+        posix_spawnattr_destroy(&attributes);
+        return mlp_fail(err, MLP_ERR_STATE, "cannot set the process group of %s", job->argv[0]);
+    }
+    if (posix_spawn_file_actions_init(&actions) != 0) {
+        posix_spawnattr_destroy(&attributes);
+        return mlp_fail(err, MLP_ERR_MEMORY, "out of memory starting %s", job->argv[0]);
+    }
     int rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     if (rc == 0)
         rc = posix_spawn_file_actions_addopen(&actions, 1, job->log_path,
                                               O_WRONLY | O_CREAT | O_APPEND, 0666);
     if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    if (rc == 0) rc = posix_spawn(pid, job->argv[0], &actions, NULL, job->argv, envp);
+    if (rc == 0) rc = posix_spawn(pid, job->argv[0], &actions, &attributes, job->argv, envp);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
     if (rc != 0)
         return mlp_fail(err, MLP_ERR_IO, "cannot start %s (log %s): %s", job->argv[0],
                         job->log_path, strerror(rc));
@@ -64,10 +77,11 @@ mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_
     bool done = false;
     mlp_status status = MLP_OK;
     *failed = 0;
-    bool signalled = false; /* the deadline's SIGINT went out */
+    bool signalled = false; /* the deadline's or the stop's SIGINT went out */
     for (;;) {
         bool stopping = source->stop && *source->stop;
-        if (source->deadline > 0 && !signalled && now_seconds() >= source->deadline) {
+        bool deadline = source->deadline > 0 && now_seconds() >= source->deadline;
+        if (!signalled && (deadline || (stopping && source->interrupt_on_stop))) {
             for (size_t s = 0; s < parallel; s++)
                 if (pids[s]) kill(pids[s], SIGINT);
             signalled = true;
@@ -82,7 +96,7 @@ mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_
             if (answer != MLP_JOB_READY) break;
             if (source->on_start) source->on_start(source->context, id);
             mlp_error spawn_err;
-            if (spawn_job(&job, envp, &pids[s], &spawn_err) != MLP_OK) {
+            if (spawn_job(&job, envp, source->interrupt_on_stop, &pids[s], &spawn_err) != MLP_OK) {
                 pids[s] = 0;
                 (*failed)++;
                 if (source->on_end) source->on_end(source->context, id, 127);
@@ -92,8 +106,9 @@ mlp_status mlp_run_job_source(const mlp_job_source *source, size_t *failed, mlp_
             running++;
         }
         if (running == 0) break;
-        /* Before a deadline, poll (the sleep below) so that it is noticed while children run. */
-        if (source->deadline <= 0 || signalled) {
+        /* Before a deadline, or a stop set by another thread (which wakes no wait), poll (the
+         * sleep below) so that it is noticed while children run. */
+        if ((source->deadline <= 0 && !source->interrupt_on_stop) || signalled) {
             status = wait_for_any_child(err);
             if (status != MLP_OK) break;
         }

@@ -46,6 +46,11 @@ typedef struct {
      * running job is sent one SIGINT (`mlp train` then stops at its next step, keeping a
      * checkpoint); they are waited for. */
     double deadline;
+    /* Each job runs in a process group of its own, away from the terminal's Ctrl-C, and once
+     * *stop is set every running job is sent one SIGINT, as at the deadline. For a caller whose
+     * jobs do not share its Ctrl-C (Python: the interpreter takes the signal); off, the jobs get
+     * the terminal's SIGINT themselves. */
+    bool interrupt_on_stop;
     mlp_job_answer (*next)(void *context, mlp_job *job, size_t *id);
     void (*on_start)(void *context, size_t id); /* may be NULL */
     void (*on_end)(void *context, size_t id, int status);

@@ -3,6 +3,8 @@
 #define _XOPEN_SOURCE 700
 #include "tune/journal.h"
 
+#include "tune/tune.h"
+
 #include "io/atomic_file.h"
 #include "io/folders.h"
 #include "util/error.h"
@@ -47,6 +49,8 @@ mlp_status mlp_tune_save_options(const char *dir, const mlp_tune_saved_options *
         ok = cJSON_AddItemToArray(sets, cJSON_CreateString(saved->sets[i]));
     ok = ok && cJSON_AddStringToObject(json, "seed", seed) &&
          cJSON_AddStringToObject(json, "method", saved->random_search ? "random" : "asha") &&
+         cJSON_AddStringToObject(json, "sampler", mlp_tune_sampler_name(saved->sampler)) &&
+         cJSON_AddStringToObject(json, "metric", mlp_tune_metric_name(saved->metric)) &&
          cJSON_AddNumberToObject(json, "min_epochs", (double)saved->min_epochs) &&
          cJSON_AddNumberToObject(json, "eta", (double)saved->eta) &&
          cJSON_AddNumberToObject(json, "max_trials", (double)saved->max_trials) &&
@@ -94,6 +98,10 @@ mlp_status mlp_tune_parse_options(const char *text, const char *name, mlp_tune_s
     const char *config = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, "config"));
     const char *seed = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, "seed"));
     const char *method = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, "method"));
+    const cJSON *sampler = cJSON_GetObjectItemCaseSensitive(json, "sampler");
+    const cJSON *metric = cJSON_GetObjectItemCaseSensitive(json, "metric");
+    const char *sampler_name = sampler ? cJSON_GetStringValue(sampler) : "random";
+    const char *metric_name = metric ? cJSON_GetStringValue(metric) : "accuracy";
     const cJSON *sets = cJSON_GetObjectItemCaseSensitive(json, "sets");
     const cJSON *seconds = cJSON_GetObjectItemCaseSensitive(json, "max_seconds");
     char *end = NULL;
@@ -105,6 +113,12 @@ mlp_status mlp_tune_parse_options(const char *text, const char *name, mlp_tune_s
         fault = "seed: expected a whole number as a string";
     else if (!method || (strcmp(method, "asha") != 0 && strcmp(method, "random") != 0))
         fault = "method: expected \"asha\" or \"random\"";
+    else if (!sampler_name ||
+             (strcmp(sampler_name, "random") != 0 && strcmp(sampler_name, "halton") != 0))
+        fault = "sampler: expected \"random\" or \"halton\"";
+    else if (!metric_name ||
+             (strcmp(metric_name, "accuracy") != 0 && strcmp(metric_name, "loss") != 0))
+        fault = "metric: expected \"accuracy\" or \"loss\"";
     else if (!cJSON_IsArray(sets))
         fault = "sets: expected an array of strings";
     else if (!count_item(json, "min_epochs", 1, 1000000, &saved->min_epochs))
@@ -128,6 +142,10 @@ mlp_status mlp_tune_parse_options(const char *text, const char *name, mlp_tune_s
     } else {
         saved->seed = (uint64_t)seed_value;
         saved->random_search = strcmp(method, "random") == 0;
+        saved->sampler =
+            strcmp(sampler_name, "halton") == 0 ? MLP_TUNE_SAMPLER_HALTON : MLP_TUNE_SAMPLER_RANDOM;
+        saved->metric =
+            strcmp(metric_name, "loss") == 0 ? MLP_TUNE_METRIC_LOSS : MLP_TUNE_METRIC_ACCURACY;
         saved->max_seconds = seconds->valuedouble;
         size_t n = (size_t)cJSON_GetArraySize(sets);
         saved->config = mlp_copy_string(config, err);
@@ -174,7 +192,7 @@ static bool figure(const cJSON *json, const char *key, double *value) {
 
 static const char *parse_event(const cJSON *json, mlp_tune_event *e) {
     *e = (mlp_tune_event){0};
-    e->outcome = (mlp_sweep_outcome){NAN, NAN, NAN, NAN, NAN, ""};
+    e->outcome = (mlp_sweep_outcome){NAN, NAN, NAN, NAN, NAN, "", NAN};
     if (!cJSON_IsObject(json)) return "not a JSON object";
     const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(json, "event"));
     size_t k = 0;
@@ -209,6 +227,10 @@ static const char *parse_event(const cJSON *json, mlp_tune_event *e) {
             return "end: epochs, val_accuracy, best_val_accuracy, test_accuracy and seconds "
                    "must be numbers or null";
         if (isnan(o->final_val_accuracy)) return "end: val_accuracy must be a number";
+        o->final_val_loss = NAN;
+        if (cJSON_GetObjectItemCaseSensitive(json, "val_loss") &&
+            !figure(json, "val_loss", &o->final_val_loss))
+            return "end: val_loss must be a number or null";
     }
     return NULL;
 }
@@ -318,7 +340,8 @@ mlp_status mlp_tune_journal_append(int fd, const mlp_tune_event *e, mlp_error *e
              add_figure(json, "val_accuracy", o->final_val_accuracy) &&
              add_figure(json, "best_val_accuracy", o->best_val_accuracy) &&
              add_figure(json, "test_accuracy", o->test_accuracy) &&
-             add_figure(json, "seconds", o->seconds);
+             add_figure(json, "seconds", o->seconds) &&
+             add_figure(json, "val_loss", o->final_val_loss);
     char *text = ok ? cJSON_PrintUnformatted(json) : NULL;
     cJSON_Delete(json);
     if (!text) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory");

@@ -3,13 +3,15 @@
  * DIR/tune.json   the options the tune started with, written once (atomically) before the first
  *                 trial: the config's absolute path, the --set overrides, the seed (a string: a
  *                 64-bit number does not fit a JSON double), method, min_epochs, eta, the budget
- *                 (max_trials or max_seconds), jobs and the trials' threads;
+ *                 (max_trials or max_seconds), jobs, the trials' threads, the sampler and the
+ *                 metric (absent: random and accuracy);
  * DIR/space.ini   a copy of the search space file;
  * DIR/journal.jsonl  one JSON object per line, appended with a single write and fsync'ed as
  *                 each step starts and ends:
  *   {"event":"start","trial":N,"rung":K,"elapsed":S}
  *   {"event":"end","trial":N,"rung":K,"elapsed":S,"epochs":E,"val_accuracy":V,
- *    "best_val_accuracy":B,"test_accuracy":T,"seconds":W}   (NaN figures as null)
+ *    "best_val_accuracy":B,"test_accuracy":T,"seconds":W,"val_loss":L}   (NaN figures as null;
+ *    val_loss absent: null)
  *   {"event":"fail","trial":N,"rung":K,"elapsed":S}
  *   {"event":"stop","trial":N,"rung":K,"elapsed":S,"epochs":E}  (stopped by the time budget)
  *   {"event":"done","reason":"complete"|"budget","elapsed":S}
@@ -33,6 +35,8 @@ typedef struct {
     size_t num_sets;
     uint64_t seed;
     bool random_search;
+    mlp_tune_sampler sampler;
+    mlp_tune_metric metric;
     size_t min_epochs, eta, jobs, threads, max_trials;
     double max_seconds;
 } mlp_tune_saved_options;

@@ -304,6 +304,35 @@ static double uniform01(mlp_rng *rng) {
     return (double)(high << 26 | low) * 0x1p-53;
 }
 
+/* uniform or log_uniform at u in [0, 1): log_uniform has log v uniform on [log lo, log hi).
+ * Six significant digits keep the tables readable; rounding must not leave the range the check
+ * accepted. Returns number, or the range end it rounded past. */
+static const char *range_value(const entry *e, double u, char *number, size_t size) {
+    double v;
+    if (e->kind == KIND_LOG_UNIFORM)
+        v = exp(log(e->lo) + u * (log(e->hi) - log(e->lo)));
+    else
+        v = e->lo * (1 - u) + e->hi * u; /* hi - lo may overflow; this cannot */
+    snprintf(number, size, "%.6g", v);
+    double written = strtod(number, NULL);
+    if (written < e->lo) return e->values[0];
+    if (written > e->hi) return e->values[1];
+    return number;
+}
+
+/* Appends "key=value" to settings. */
+static void push_setting(mlp_string_list *settings, const char *key, const char *value) {
+    size_t n = strlen(key) + strlen(value) + 2;
+    char *setting = malloc(n);
+    if (!setting) {
+        settings->failed = true;
+        return;
+    }
+    snprintf(setting, n, "%s=%s", key, value);
+    mlp_string_list_push(settings, setting);
+    free(setting);
+}
+
 void mlp_tune_space_sample(const mlp_tune_space *space, mlp_rng *rng, mlp_string_list *settings) {
     for (size_t i = 0; i < space->count; i++) {
         const entry *e = &space->entries[i];
@@ -316,27 +345,33 @@ void mlp_tune_space_sample(const mlp_tune_space *space, mlp_rng *rng, mlp_string
             long long v = (long long)e->lo + (long long)mlp_rng_below(rng, (uint32_t)span);
             snprintf(number, sizeof number, "%lld", v);
         } else {
-            double u = uniform01(rng), v;
-            /* log_uniform: log v uniform on [log lo, log hi). */
-            if (e->kind == KIND_LOG_UNIFORM)
-                v = exp(log(e->lo) + u * (log(e->hi) - log(e->lo)));
-            else
-                v = e->lo * (1 - u) + e->hi * u; /* hi - lo may overflow; this cannot */
-            /* Six significant digits keep the tables readable; rounding must not leave the
-             * range the check accepted. */
-            snprintf(number, sizeof number, "%.6g", v);
-            double written = strtod(number, NULL);
-            if (written < e->lo) value = e->values[0];
-            if (written > e->hi) value = e->values[1];
+            value = range_value(e, uniform01(rng), number, sizeof number);
         }
-        size_t n = strlen(e->key) + strlen(value) + 2;
-        char *setting = malloc(n);
-        if (!setting) {
-            settings->failed = true;
-            return;
+        push_setting(settings, e->key, value);
+    }
+}
+
+/* floor(u * n) for u in [0, 1), kept below n (u * n may round up to n). */
+static uint64_t cell_of(double u, uint64_t n) {
+    double cell = floor(u * (double)n);
+    return cell < 0 ? 0 : cell >= (double)n ? n - 1 : (uint64_t)cell;
+}
+
+void mlp_tune_space_sample_at(const mlp_tune_space *space, const double *u,
+                              mlp_string_list *settings) {
+    for (size_t i = 0; i < space->count; i++) {
+        const entry *e = &space->entries[i];
+        char number[64];
+        const char *value = number;
+        if (e->kind == KIND_CHOICE) {
+            value = e->values[cell_of(u[i], e->num_values)];
+        } else if (e->kind == KIND_INT_UNIFORM) {
+            uint64_t span = (uint64_t)(e->hi - e->lo) + 1;
+            snprintf(number, sizeof number, "%lld",
+                     (long long)e->lo + (long long)cell_of(u[i], span));
+        } else {
+            value = range_value(e, u[i], number, sizeof number);
         }
-        snprintf(setting, n, "%s=%s", e->key, value);
-        mlp_string_list_push(settings, setting);
-        free(setting);
+        push_setting(settings, e->key, value);
     }
 }

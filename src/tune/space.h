@@ -43,4 +43,11 @@ mlp_status mlp_tune_space_check(const mlp_tune_space *space, const char *config_
  * order; one draw per key, so the same generator state gives the same point). */
 void mlp_tune_space_sample(const mlp_tune_space *space, mlp_rng *rng, mlp_string_list *settings);
 
+/* The point of the space at u (one coordinate in [0, 1) per key, in file order), appended as
+ * mlp_tune_space_sample does: choice takes value floor(u n) of its n, int_uniform lo +
+ * floor(u (hi - lo + 1)), uniform lo (1 - u) + hi u, log_uniform exp(log lo + u (log hi - log lo)).
+ * A low-discrepancy u (halton.h) covers the space more evenly than independent draws. */
+void mlp_tune_space_sample_at(const mlp_tune_space *space, const double *u,
+                              mlp_string_list *settings);
+
 #endif

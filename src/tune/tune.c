@@ -9,10 +9,12 @@
 #include "sweep/scheduler.h"
 #include "train/train_config.h"
 #include "tune/asha.h"
+#include "tune/halton.h"
 #include "tune/journal.h"
 #include "util/error.h"
 #include "util/text.h"
 
+#include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -42,6 +44,8 @@ typedef struct {
     const mlp_tune_options *o;
     mlp_tune_asha *asha;
     mlp_rng rng;
+    mlp_tune_halton *halton; /* the sampler's sequence (NULL: random draws) */
+    double *point;           /* one Halton point */
     trial_info *trials;
     size_t capacity;
     double start;    /* CLOCK_MONOTONIC when the tune began, earlier sessions counted */
@@ -133,7 +137,12 @@ static bool new_trial(tune_state *s, size_t t) {
     if (mlp_path_join(tr->dir, s->o->out_dir, name, NULL) != MLP_OK) return false;
     snprintf(name, sizeof name, "trial-%03zu.log", t + 1);
     if (mlp_path_join(tr->log_path, s->o->out_dir, name, NULL) != MLP_OK) return false;
-    mlp_tune_space_sample(s->o->space, &s->rng, &tr->settings);
+    if (s->halton) {
+        mlp_tune_halton_point(s->halton, t, s->point);
+        mlp_tune_space_sample_at(s->o->space, s->point, &tr->settings);
+    } else {
+        mlp_tune_space_sample(s->o->space, &s->rng, &tr->settings);
+    }
     return !tr->settings.failed;
 }
 
@@ -237,7 +246,7 @@ typedef struct {
 /* Reads the outcome of trial t's step that ended with `status` (on the rank that ran it). */
 static step_result collect(tune_state *s, size_t t, int status) {
     trial_info *tr = &s->trials[t];
-    step_result r = {STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, ""}};
+    step_result r = {STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, "", NAN}};
     mlp_sweep_outcome outcome;
     mlp_error err = {0};
     bool deadline = s->deadline > 0 && now_seconds() >= s->deadline;
@@ -259,6 +268,9 @@ static step_result collect(tune_state *s, size_t t, int status) {
                     "FAILED trial-%03zu: no validation accuracy (the config needs data.validation "
                     "or data.validation_count above 0)",
                     t + 1);
+    } else if (isnan(mlp_tune_score(s->o->metric, outcome.final_val_accuracy,
+                                    outcome.final_val_loss))) {
+        local_event(s, "FAILED trial-%03zu: no finite validation loss", t + 1);
     } else {
         r.kind = STEP_END;
         r.outcome = outcome;
@@ -303,9 +315,14 @@ static void apply(tune_state *s, size_t t, const step_result *r) {
         journal(s,
                 (mlp_tune_event){
                     .kind = MLP_TUNE_EVENT_END, .trial = t, .rung = tr->rung, .outcome = *outcome});
-        event(s, "done   trial-%03zu rung %zu (%.0f epochs, %.1f s): val accuracy %.4f", t + 1,
-              tr->rung, outcome->epochs, outcome->seconds, outcome->final_val_accuracy);
-        mlp_tune_asha_report(s->asha, t, tr->rung, outcome->final_val_accuracy);
+        event(s,
+              "done   trial-%03zu rung %zu (%.0f epochs, %.1f s): val accuracy %.4f, val loss "
+              "%.4f",
+              t + 1, tr->rung, outcome->epochs, outcome->seconds, outcome->final_val_accuracy,
+              outcome->final_val_loss);
+        mlp_tune_asha_report(
+            s->asha, t, tr->rung,
+            mlp_tune_score(s->o->metric, outcome->final_val_accuracy, outcome->final_val_loss));
         return;
     }
 }
@@ -316,8 +333,8 @@ static void on_end(void *context, size_t t, int status) {
     apply(s, t, &r);
 }
 
-/* Trial numbers ranked: highest rung first, then validation accuracy, then the earlier trial.
- * Trials without a completed step come last. */
+/* Trial numbers ranked: highest rung first, then the metric (ASHA's score), then the earlier
+ * trial. Trials without a completed step come last. */
 static int compare_trials(const mlp_tune_asha *asha, size_t a, size_t b) {
     int ra = mlp_tune_asha_trial_rung(asha, a), rb = mlp_tune_asha_trial_rung(asha, b);
     if (ra != rb) return ra > rb ? -1 : 1;
@@ -376,11 +393,12 @@ static mlp_status write_results(tune_state *s, size_t *order, char **markdown, m
         mlp_text_append(&csv, ",");
         csv_field(&csv, mlp_tune_space_key(o->space, k));
     }
-    mlp_text_append(&md, " rung | epochs | val accuracy | test accuracy | seconds |\n|---|---|");
-    mlp_text_append(&csv, ",rung,epochs,val_accuracy,test_accuracy,seconds\n");
+    mlp_text_append(
+        &md, " rung | epochs | val accuracy | val loss | test accuracy | seconds |\n|---|---|");
+    mlp_text_append(&csv, ",rung,epochs,val_accuracy,val_loss,test_accuracy,seconds\n");
     for (size_t k = 0; k < keys; k++)
         mlp_text_append(&md, "---|");
-    mlp_text_append(&md, "---|---|---|---|---|\n");
+    mlp_text_append(&md, "---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
         size_t t = order[i];
         const trial_info *tr = &s->trials[t];
@@ -393,20 +411,22 @@ static mlp_status write_results(tune_state *s, size_t *order, char **markdown, m
             mlp_text_append(&csv, ",");
             csv_field(&csv, v ? v : "");
         }
-        char rung_text[16] = "", epochs[32] = "", val[32] = "", test[32] = "", secs[32] = "";
+        char rung_text[16] = "", epochs[32] = "", val[32] = "", loss[32] = "", test[32] = "",
+             secs[32] = "";
         if (rung >= 0) snprintf(rung_text, sizeof rung_text, "%d", rung);
         if (tr->have_outcome) {
             number_or_empty(epochs, sizeof epochs, "%.0f", tr->outcome.epochs);
             number_or_empty(val, sizeof val, "%.4f", tr->outcome.final_val_accuracy);
+            number_or_empty(loss, sizeof loss, "%.4f", tr->outcome.final_val_loss);
             number_or_empty(test, sizeof test, "%.4f", tr->outcome.test_accuracy);
             number_or_empty(secs, sizeof secs, "%.1f", tr->outcome.seconds);
         }
-        mlp_text_append(&md, " %s | %s | %s | %s | %s |\n",
+        mlp_text_append(&md, " %s | %s | %s | %s | %s | %s |\n",
                         rung_text[0]  ? rung_text
                         : tr->stopped ? "stopped"
                                       : "failed",
-                        epochs, val, test, secs);
-        mlp_text_append(&csv, ",%s,%s,%s,%s,%s\n", rung_text, epochs, val, test, secs);
+                        epochs, val, loss, test, secs);
+        mlp_text_append(&csv, ",%s,%s,%s,%s,%s,%s\n", rung_text, epochs, val, loss, test, secs);
     }
     char *md_text = mlp_text_finish(&md, err), *csv_text = mlp_text_finish(&csv, err);
     char path[PATH_MAX];
@@ -420,6 +440,71 @@ static mlp_status write_results(tune_state *s, size_t *order, char **markdown, m
         *markdown = md_text;
     else
         free(md_text);
+    return st;
+}
+
+static bool add_number(cJSON *object, const char *key, double value) {
+    return isfinite(value) ? cJSON_AddNumberToObject(object, key, value) != NULL
+                           : cJSON_AddNullToObject(object, key) != NULL;
+}
+
+/* OUT/results.json: the tune's method, sampler, metric and seed (a string), its rungs' epochs
+ * and the trials in rank order (the same figures as results.csv, numbers as numbers, null where a
+ * figure is missing, the settings as an object of strings). */
+static mlp_status write_json(const tune_state *s, const size_t *order, mlp_error *err) {
+    const mlp_tune_options *o = s->o;
+    size_t n = mlp_tune_asha_num_trials(s->asha), keys = mlp_tune_space_num_keys(o->space);
+    cJSON *root = cJSON_CreateObject(), *rungs = NULL, *trials = NULL;
+    char seed[32]; /* a string: a 64-bit seed does not fit a JSON double */
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+    bool ok = root &&
+              cJSON_AddStringToObject(root, "method", o->random_search ? "random" : "asha") &&
+              cJSON_AddStringToObject(root, "sampler", mlp_tune_sampler_name(o->sampler)) &&
+              cJSON_AddStringToObject(root, "metric", mlp_tune_metric_name(o->metric)) &&
+              cJSON_AddStringToObject(root, "seed", seed) &&
+              (rungs = cJSON_AddArrayToObject(root, "rung_epochs")) != NULL;
+    for (size_t k = 0; ok && k < mlp_tune_asha_num_rungs(s->asha); k++) {
+        cJSON *epochs = cJSON_CreateNumber((double)mlp_tune_asha_rung_epochs(s->asha, k));
+        ok = epochs && cJSON_AddItemToArray(rungs, epochs);
+        if (!ok) cJSON_Delete(epochs);
+    }
+    ok = ok && (trials = cJSON_AddArrayToObject(root, "trials")) != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t t = order[i];
+        const trial_info *tr = &s->trials[t];
+        int rung = mlp_tune_asha_trial_rung(s->asha, t);
+        char name[32];
+        snprintf(name, sizeof name, "trial-%03zu", t + 1);
+        cJSON *item = cJSON_CreateObject(), *settings = NULL;
+        ok = item && cJSON_AddItemToArray(trials, item);
+        if (!ok) {
+            cJSON_Delete(item);
+            break;
+        }
+        ok = add_number(item, "rank", (double)(i + 1)) &&
+             cJSON_AddStringToObject(item, "trial", name) &&
+             (settings = cJSON_AddObjectToObject(item, "settings")) != NULL;
+        for (size_t k = 0; ok && k < keys; k++) {
+            const char *v = setting_value(tr, mlp_tune_space_key(o->space, k));
+            ok = cJSON_AddStringToObject(settings, mlp_tune_space_key(o->space, k), v ? v : "") !=
+                 NULL;
+        }
+        const mlp_sweep_outcome *oc = &tr->outcome;
+        bool have = tr->have_outcome;
+        ok = ok && (rung >= 0 ? add_number(item, "rung", rung) : add_number(item, "rung", NAN)) &&
+             add_number(item, "epochs", have ? oc->epochs : NAN) &&
+             add_number(item, "val_accuracy", have ? oc->final_val_accuracy : NAN) &&
+             add_number(item, "val_loss", have ? oc->final_val_loss : NAN) &&
+             add_number(item, "test_accuracy", have ? oc->test_accuracy : NAN) &&
+             add_number(item, "seconds", have ? oc->seconds : NAN);
+    }
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text) return mlp_fail(err, MLP_ERR_MEMORY, "out of memory writing results.json");
+    char path[PATH_MAX];
+    mlp_status st = mlp_path_join(path, o->out_dir, "results.json", err);
+    if (st == MLP_OK) st = mlp_atomic_write_text(path, text, err);
+    cJSON_free(text);
     return st;
 }
 
@@ -499,7 +584,9 @@ static mlp_status replay(tune_state *s, const mlp_tune_event *events, size_t n, 
             tr->have_outcome = true;
             tr->stopped = false;
             tr->epochs_trained = e->outcome.epochs;
-            mlp_tune_asha_report(s->asha, e->trial, e->rung, e->outcome.final_val_accuracy);
+            mlp_tune_asha_report(s->asha, e->trial, e->rung,
+                                 mlp_tune_score(o->metric, e->outcome.final_val_accuracy,
+                                                e->outcome.final_val_loss));
         } else if (e->kind == MLP_TUNE_EVENT_FAIL) {
             s->failed++;
             mlp_tune_asha_report(s->asha, e->trial, e->rung, NAN);
@@ -585,7 +672,7 @@ static void round_end(void *context, size_t t, int status) {
 static mlp_status run_rounds(tune_state *s, size_t *failed, mlp_error *err) {
     const mlp_tune_options *o = s->o;
     size_t jobs = o->jobs ? o->jobs : 1, per_round = (size_t)s->size * jobs;
-    enum { FIELDS = 6 };
+    enum { FIELDS = 7 };
     size_t *trials = mlp_calloc(per_round, sizeof *trials, err);
     bool *resume = mlp_calloc(per_round, sizeof *resume, err);
     step_result *results = mlp_calloc(per_round, sizeof *results, err);
@@ -629,12 +716,13 @@ static mlp_status run_rounds(tune_state *s, size_t *failed, mlp_error *err) {
         }
         if (m == 0) break;
         for (size_t i = 0; i < m; i++)
-            results[i] = (step_result){STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, ""}};
+            results[i] = (step_result){STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, "", NAN}};
         round_source source = {s, trials, resume, m, (size_t)s->rank, results};
         mlp_job_source jobs_here = {
             .parallel = jobs,
             .envp = o->envp,
             .stop = o->stop,
+            .interrupt_on_stop = o->interrupt_on_stop,
             .deadline = s->deadline,
             .next = round_next,
             .on_start = round_start,
@@ -653,11 +741,13 @@ static mlp_status run_rounds(tune_state *s, size_t *failed, mlp_error *err) {
             row[0] = (double)results[i].kind;
             row[1] = out->epochs, row[2] = out->final_val_accuracy;
             row[3] = out->best_val_accuracy, row[4] = out->test_accuracy, row[5] = out->seconds;
+            row[6] = out->final_val_loss;
         }
         st = mlp_world_sum_doubles(o->world, rows, m * FIELDS, err);
         for (size_t i = 0; i < m && st == MLP_OK; i++) {
             const double *row = rows + i * FIELDS;
-            step_result r = {(step_kind)row[0], {row[2], row[3], row[4], row[1], row[5], ""}};
+            step_result r = {(step_kind)row[0],
+                             {row[2], row[3], row[4], row[1], row[5], "", row[6]}};
             apply(s, trials[i], &r);
         }
     }
@@ -685,6 +775,8 @@ static mlp_status start_new(const mlp_tune_options *o, mlp_error *err) {
         .num_sets = o->num_sets,
         .seed = o->seed,
         .random_search = o->random_search,
+        .sampler = o->sampler,
+        .metric = o->metric,
         .min_epochs = o->min_epochs,
         .eta = o->eta,
         .jobs = o->jobs ? o->jobs : 1,
@@ -712,7 +804,14 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
     mlp_rng_seed(&s.rng, o->seed, TUNE_STREAM);
     MLP_TRY(mlp_tune_asha_new(&s.asha, o->min_epochs, max_epochs, o->eta, o->random_search, err));
     mlp_status st = MLP_OK;
-    if (o->resume) {
+    if (o->sampler == MLP_TUNE_SAMPLER_HALTON) {
+        size_t dims = mlp_tune_space_num_keys(o->space);
+        st = mlp_tune_halton_new(&s.halton, dims, &s.rng, err);
+        if (st == MLP_OK && !(s.point = mlp_calloc(dims, sizeof *s.point, err)))
+            st = MLP_ERR_MEMORY;
+    }
+    if (st != MLP_OK) {
+    } else if (o->resume) {
         mlp_tune_event *events = NULL;
         size_t n = 0;
         double elapsed = 0;
@@ -753,6 +852,8 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
         else
             event(&s, "%s: rungs at %s epochs; %zu trials at a time",
                   o->random_search ? "random" : "asha", text ? text : "?", o->jobs ? o->jobs : 1);
+        event(&s, "%s draws, ranked by validation %s", mlp_tune_sampler_name(o->sampler),
+              mlp_tune_metric_name(o->metric));
         free(text);
         if (o->resume)
             event(&s, "resumed after %.1f s: %zu trials started, %zu steps to re-run",
@@ -762,6 +863,7 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
             .parallel = o->jobs ? o->jobs : 1,
             .envp = o->envp,
             .stop = o->stop,
+            .interrupt_on_stop = o->interrupt_on_stop,
             .deadline = s.deadline,
             .next = next_job,
             .on_start = on_start,
@@ -797,12 +899,14 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
             summary->total_epochs += s.trials[t].epochs_trained;
         summary->seconds = now_seconds() - s.start;
         if (s.rank == 0) st = write_results(&s, order, markdown, err);
+        if (s.rank == 0 && st == MLP_OK) st = write_json(&s, order, err);
     }
     if (st == MLP_OK && n > 0 && mlp_tune_asha_trial_rung(s.asha, order[0]) >= 0) {
         size_t best = order[0];
         summary->best = (long)best;
         summary->best_rung = mlp_tune_asha_trial_rung(s.asha, best);
         summary->best_val_accuracy = s.trials[best].outcome.final_val_accuracy;
+        summary->best_val_loss = s.trials[best].outcome.final_val_loss;
         summary->best_epochs = s.trials[best].outcome.epochs;
         if (s.rank == 0) st = write_best(&s, best, err);
     } else if (st == MLP_OK) {
@@ -816,8 +920,23 @@ mlp_status mlp_tune_run(const mlp_tune_options *o, mlp_tune_summary *summary, ch
     }
     free(s.trials);
     free(s.reruns);
+    free(s.point);
+    mlp_tune_halton_free(s.halton);
     mlp_tune_asha_free(s.asha);
     return st;
+}
+
+double mlp_tune_score(mlp_tune_metric metric, double val_accuracy, double val_loss) {
+    if (metric == MLP_TUNE_METRIC_LOSS) return isfinite(val_loss) ? -val_loss : NAN;
+    return isfinite(val_accuracy) ? val_accuracy : NAN;
+}
+
+const char *mlp_tune_metric_name(mlp_tune_metric metric) {
+    return metric == MLP_TUNE_METRIC_LOSS ? "loss" : "accuracy";
+}
+
+const char *mlp_tune_sampler_name(mlp_tune_sampler sampler) {
+    return sampler == MLP_TUNE_SAMPLER_HALTON ? "halton" : "random";
 }
 
 mlp_status mlp_tune_parse_budget(const char *text, size_t *trials, double *seconds,

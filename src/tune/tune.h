@@ -2,7 +2,8 @@
  * `jobs` at once, through the sweep scheduler) under ASHA (asha.h) or plain random search; a
  * promoted trial continues from its checkpoint with `mlp train --resume DIR --set
  * training.epochs=N`. Writes OUT/trial-NNN/ (a run folder), OUT/trial-NNN.log, OUT/results.md,
- * OUT/results.csv, OUT/best.ini (the best trial's effective config) and the files of a resume
+ * OUT/results.csv, OUT/results.json (the settings, rungs and ranked trials, for `mlp plot` and
+ * Python), OUT/best.ini (the best trial's effective config) and the files of a resume
  * (OUT/tune.json, OUT/space.ini, OUT/journal.jsonl; see journal.h). */
 #ifndef MLP_TUNE_TUNE_H
 #define MLP_TUNE_TUNE_H
@@ -32,6 +33,8 @@ typedef struct {
     size_t max_trials;  /* new trials; 0: no limit (then max_seconds > 0) */
     double max_seconds; /* no step starts after this many seconds; 0: no limit */
     uint64_t seed;      /* draws the trials' settings */
+    mlp_tune_sampler sampler;
+    mlp_tune_metric metric; /* ranks the trials */
     bool random_search;
     size_t min_epochs, eta; /* ASHA's rungs: min_epochs * eta^k up to the config's epochs */
     char **envp;            /* the children's environment; NULL: this process's */
@@ -42,6 +45,7 @@ typedef struct {
      * folders must be on a file system every rank sees. NULL: alone. */
     mlp_world *world;
     const volatile int *stop;
+    bool interrupt_on_stop; /* see mlp_tune_spec */
     /* A progress line (no newline), e.g. "trial-003 rung 1 (3 epochs): val accuracy 0.9123". */
     void (*on_event)(void *context, const char *line);
     void *context;
@@ -57,7 +61,7 @@ typedef struct {
     double total_epochs;  /* epochs trained by all trials together */
     double seconds;       /* the tune's wall time */
     long best;            /* the best trial's number (-1: none finished) */
-    double best_val_accuracy;
+    double best_val_accuracy, best_val_loss;
     int best_rung;
     double best_epochs;
 } mlp_tune_summary;
@@ -67,6 +71,20 @@ typedef struct {
  * receives the results table (caller frees). */
 mlp_status mlp_tune_run(const mlp_tune_options *options, mlp_tune_summary *summary, char **markdown,
                         mlp_error *err);
+
+/* The threads of each trial: 0 (the config's own) when the config file or an override sets
+ * `threads`, else cores / jobs (mlp_threads_per_run), so that the trials at once share the
+ * cores (those of this process: under mpirun a host's cores shared by its ranks). */
+mlp_status mlp_tune_trial_threads(const char *config, char *const *sets, size_t num_sets,
+                                  size_t jobs, size_t cores, size_t *threads, mlp_error *err);
+
+/* The score ASHA ranks a step by, higher is better: the validation accuracy, or minus the
+ * validation loss. NaN when that figure is missing (the step then counts as failed). */
+double mlp_tune_score(mlp_tune_metric metric, double val_accuracy, double val_loss);
+
+/* The metric's name ("accuracy", "loss") and the sampler's ("random", "halton"). */
+const char *mlp_tune_metric_name(mlp_tune_metric metric);
+const char *mlp_tune_sampler_name(mlp_tune_sampler sampler);
 
 /* A budget: a whole number of trials ("20"), or a duration: a number with s, m or h ("90s",
  * "15m", "1.5h"). Sets one of *trials, *seconds and zeroes the other. */
