@@ -1,5 +1,6 @@
 """Builds the mlp Python package: pure Python over libmlp's shared library, which `make lib` in
-the repository builds and which is copied into the package as mlp/libmlp.so. Installs offline
+the repository builds and which is copied into the package as mlp/libmlp.so, with the mlp
+executable as mlp/bin/mlp (mlp.tune's trials run it). Installs offline
 (Debian's setuptools, numpy, scikit-learn; no package index):
 
     python3 -m venv --system-site-packages .venv
@@ -29,11 +30,19 @@ def shared_library():
     return max(files, key=os.path.getmtime)
 
 
+def command():
+    """The mlp executable (build/mlp, `make`): mlp.tune runs its trials as `mlp train`."""
+    subprocess.run(["make", "-C", ROOT, "build/mlp"], check=True)
+    return os.path.join(ROOT, "build", "mlp")
+
+
 class BuildWithLibrary(build_py):
     def run(self):
         super().run()
         target = os.path.join(self.build_lib, "mlp", "libmlp.so")
         shutil.copyfile(shared_library(), target)
+        os.makedirs(os.path.join(self.build_lib, "mlp", "bin"), exist_ok=True)
+        shutil.copy2(command(), os.path.join(self.build_lib, "mlp", "bin", "mlp"))
 
 
 class PlatformDistribution(Distribution):

@@ -98,6 +98,32 @@ class CExportSpec(Structure):
 
 EXPORT_FLOAT, EXPORT_INT8 = 0, 1
 
+EVENT_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p)
+
+
+class TuneSpec(Structure):
+    """mlp_tune_spec."""
+    _fields_ = [("program", c_char_p), ("config", c_char_p), ("space", c_char_p),
+                ("space_text", c_char_p), ("sets", POINTER(c_char_p)), ("num_sets", c_size_t),
+                ("out_dir", c_char_p), ("budget", c_char_p), ("jobs", c_size_t),
+                ("seed", c_uint64), ("random_search", c_bool), ("min_epochs", c_size_t),
+                ("eta", c_size_t), ("sampler", c_int), ("metric", c_int),
+                ("stop", POINTER(c_int)), ("interrupt_trials", c_bool), ("on_event", EVENT_FN),
+                ("context", c_void_p)]
+
+
+class TuneResult(Structure):
+    """mlp_tune_result."""
+    _fields_ = [("trials", c_size_t), ("failed_steps", c_size_t), ("total_epochs", c_double),
+                ("seconds", c_double), ("best", ctypes.c_long), ("best_rung", c_int),
+                ("best_epochs", c_double), ("best_val_accuracy", c_double),
+                ("best_val_loss", c_double)]
+
+
+# mlp_tune_sampler and mlp_tune_metric, in the enums' order
+TUNE_SAMPLERS = ["random", "halton"]
+TUNE_METRICS = ["accuracy", "loss"]
+
 _P = c_void_p
 _E = POINTER(Error)
 _S = c_int  # mlp_status
@@ -144,6 +170,7 @@ _DECLARATIONS = {
     "mlp_model_transform": (_P, [_P]),
     "mlp_net_set_precision": (_S, [_P, c_int, _E]),
     "mlp_precision_from_name": (ctypes.c_bool, [c_char_p, POINTER(c_int)]),
+    "mlp_tune": (_S, [POINTER(TuneSpec), POINTER(TuneResult), c_void_p, _E]),
     "mlp_net_num_params": (c_size_t, [_P]),
     "mlp_net_params": (POINTER(c_float), [_P]),
     "mlp_net_weight_offset": (c_size_t, [_P, c_size_t]),
