@@ -220,6 +220,22 @@ check loss_recorded grep -q '"metric":[[:space:]]*"loss"' l1/results.json
 best_loss=$(flat l1/results.csv | awk -F, 'NR == 2 { print $8 }')
 check loss_summary grep -q "val loss $best_loss at rung" l1.out
 
+# --- a Halton tune by loss, interrupted (SIGINT) and resumed, ends as the uninterrupted one:
+# tune.json keeps the sampler and the metric, the journal the validation losses.
+"$MLP" tune base.ini --space space.ini --budget 9 --sampler halton --metric loss --out hl1 --quiet > /dev/null 2>&1
+"$MLP" tune base.ini --space space.ini --budget 9 --sampler halton --metric loss --out hl2 > hl2.out 2>&1 &
+pid=$!
+i=0
+while [ "$(cat hl2/journal.jsonl 2> /dev/null | wc -l)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+check halton_loss_interrupted grep -q 'interrupted: mlp tune --resume hl2' hl2.out
+check halton_loss_saved sh -c 'grep -q "\"sampler\":[[:space:]]*\"halton\"" hl2/tune.json && grep -q "\"metric\":[[:space:]]*\"loss\"" hl2/tune.json && grep -q "\"val_loss\":" hl2/journal.jsonl'
+"$MLP" tune --resume hl2 --quiet > /dev/null 2>&1
+check halton_loss_resume_equals_uninterrupted same_results hl1/results.csv hl2/results.csv
+"$MLP" tune --resume hl2 --metric accuracy > /dev/null 2> hl2.conflict
+check resume_metric_conflict grep -q -- '--metric differs' hl2.conflict
+
 # --- errors: space files name FILE:LINE, bad arguments are usage errors (exit 2)
 bad_space() { # name, space text, expected message
     printf '%s\n' "$2" > bad.ini

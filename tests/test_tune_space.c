@@ -255,10 +255,17 @@ static void test_journal_parses_events(void) {
         CHECK(e[0].kind == MLP_TUNE_EVENT_START && e[0].trial == 0 && e[0].rung == 0);
         CHECK(e[1].kind == MLP_TUNE_EVENT_END && e[1].line == 3);
         CHECK(e[1].outcome.final_val_accuracy == 0.123456789012345678);
+        CHECK(isnan(e[1].outcome.final_val_loss)); /* absent: null */
         CHECK(isnan(e[1].outcome.test_accuracy));
         CHECK(e[2].kind == MLP_TUNE_EVENT_STOP && e[2].trial == 1 && isnan(e[2].outcome.epochs));
         CHECK(e[3].kind == MLP_TUNE_EVENT_DONE && e[3].budget);
     }
+    free(e);
+    const char *with_loss = "{\"event\":\"end\",\"trial\":2,\"rung\":1,\"elapsed\":1,\"epochs\":3,"
+                            "\"val_accuracy\":0.5,\"best_val_accuracy\":0.5,\"test_accuracy\":null,"
+                            "\"seconds\":1,\"val_loss\":0.75}\n";
+    CHECK_MSG(mlp_tune_journal_parse(with_loss, "j", &e, &n, &err) == MLP_OK, "%s", err.message);
+    CHECK(n == 1 && e[0].outcome.final_val_loss == 0.75);
     free(e);
 }
 
@@ -287,6 +294,10 @@ static void test_journal_bad_input(void) {
                   "\"seconds\":1}\n",
                   "val_accuracy must be a number");
     journal_fails("{\"event\":\"end\",\"trial\":1,\"rung\":0,\"elapsed\":0}\n", "end:");
+    journal_fails("{\"event\":\"end\",\"trial\":1,\"rung\":0,\"elapsed\":0,\"epochs\":1,"
+                  "\"val_accuracy\":0.5,\"best_val_accuracy\":null,\"test_accuracy\":null,"
+                  "\"seconds\":1,\"val_loss\":\"low\"}\n",
+                  "val_loss must be a number or null");
     journal_fails("{\"event\":\"done\",\"reason\":\"tired\",\"elapsed\":0}\n", "reason:");
 }
 
@@ -299,6 +310,15 @@ static void test_options_parse_and_bad_input(void) {
     CHECK_MSG(mlp_tune_parse_options(good, "t", &o, &err) == MLP_OK, "%s", err.message);
     CHECK(o.seed == UINT64_MAX && o.num_sets == 1 && strcmp(o.sets[0], "seed=4") == 0);
     CHECK(o.jobs == 2 && o.max_trials == 9 && !o.random_search);
+    /* Without sampler and metric (a file from before them): random draws, by accuracy. */
+    CHECK(o.sampler == MLP_TUNE_SAMPLER_RANDOM && o.metric == MLP_TUNE_METRIC_ACCURACY);
+    mlp_tune_saved_options_free(&o);
+    const char *halton_loss = "{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"asha\","
+                              "\"sampler\":\"halton\",\"metric\":\"loss\",\"min_epochs\":1,"
+                              "\"eta\":3,\"max_trials\":9,\"max_seconds\":0,\"jobs\":1,"
+                              "\"threads\":0}";
+    CHECK_MSG(mlp_tune_parse_options(halton_loss, "t", &o, &err) == MLP_OK, "%s", err.message);
+    CHECK(o.sampler == MLP_TUNE_SAMPLER_HALTON && o.metric == MLP_TUNE_METRIC_LOSS);
     mlp_tune_saved_options_free(&o);
     const char *bad[][2] = {
         {"[]", "not a JSON object"},
@@ -306,6 +326,11 @@ static void test_options_parse_and_bad_input(void) {
         {"{\"config\":\"c\",\"sets\":[],\"seed\":1,\"method\":\"asha\"}", "seed:"},
         {"{\"config\":\"c\",\"sets\":[],\"seed\":\"-1\",\"method\":\"asha\"}", "seed:"},
         {"{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"grid\"}", "method:"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"asha\",\"sampler\":"
+         "\"sobol\"}",
+         "sampler:"},
+        {"{\"config\":\"c\",\"sets\":[],\"seed\":\"1\",\"method\":\"asha\",\"metric\":1}",
+         "metric:"},
         {"{\"config\":\"c\",\"sets\":[1],\"seed\":\"1\",\"method\":\"asha\",\"min_epochs\":1,"
          "\"eta\":3,\"max_trials\":9,\"max_seconds\":0,\"jobs\":1,\"threads\":0}",
          "sets[0]"},
