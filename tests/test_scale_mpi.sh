@@ -3,17 +3,18 @@
 # training equals single-process training with the same global batch (to float tolerance), and an
 # interrupted and resumed 2-rank run equals an uninterrupted one; a sweep spreads its runs over
 # the ranks and rank 0 tabulates them all; a tune's steps go to both ranks in rounds, rank 0 alone
-# writing the results, and the same tune again gives the same results. Skips visibly when $MLP was built without MPI
+# writing the results, and the same tune again gives the same results, also when interrupted
+# (SIGINT to the ranks) and resumed under mpirun. Skips visibly when $MLP was built without MPI
 # (make MPI=0) or mpirun is missing.
 set -u
 MLP=${MLP:-build/mlp}
 passed=0 failed=0 skipped=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
-names="mpi_train_equals_one_process mpi_train_resumed_equals_uninterrupted mpi_sweep_spread_over_ranks mpi_tune_spread_over_ranks mpi_tune_repeatable"
+names="mpi_train_equals_one_process mpi_train_resumed_equals_uninterrupted mpi_sweep_spread_over_ranks mpi_tune_spread_over_ranks mpi_tune_repeatable mpi_tune_resumed_equals_uninterrupted"
 if ! command -v mpirun > /dev/null 2>&1 || ! ldd "$MLP" 2>/dev/null | grep -q libmpi; then
     for n in $names; do echo "SKIP $n (mlp built without MPI, or no mpirun: make MPI=1)"; done
-    echo "0 passed, 0 failed, 5 skipped"
+    echo "0 passed, 0 failed, 6 skipped"
     exit 0
 fi
 T=$(mktemp -d /tmp/mlp-test-mpi-XXXXXX)
@@ -123,6 +124,27 @@ if cmp -s "$T/r1" "$T/r2"; then
     pass mpi_tune_repeatable
 else
     fail mpi_tune_repeatable "$(cat "$T/r1" "$T/r2")"
+fi
+
+# 8 trials, interrupted after 5 journal lines (the ranks agree to stop after the round) and
+# resumed, against the same tune uninterrupted.
+$MPIRUN "$MLP" tune "$T/dp.ini" --space "$T/space.ini" --budget 8 --out "$T/tune3" --quiet \
+    > /dev/null 2>&1
+$MPIRUN "$MLP" tune "$T/dp.ini" --space "$T/space.ini" --budget 8 --out "$T/tune4" > "$T/out7" 2>&1 &
+pid=$!
+i=0
+while [ "$(cat "$T/tune4/journal.jsonl" 2> /dev/null | wc -l)" -lt 5 ] && [ $i -lt 1200 ]; do
+    sleep 0.05; i=$((i + 1)); done
+# SIGINT to the ranks themselves (mpirun started in the background may ignore it).
+for rank in $(ps -o pid= --ppid "$pid"); do kill -INT "$rank"; done
+wait "$pid"
+$MPIRUN "$MLP" tune --resume "$T/tune4" > "$T/out8" 2>&1
+rc=$?
+sed 's/,[^,]*$//' "$T/tune3/results.csv" > "$T/r3"; sed 's/,[^,]*$//' "$T/tune4/results.csv" > "$T/r4" 2>/dev/null
+if [ $rc -eq 0 ] && grep -q 'interrupted: mlp tune --resume' "$T/out7" && cmp -s "$T/r3" "$T/r4"; then
+    pass mpi_tune_resumed_equals_uninterrupted
+else
+    fail mpi_tune_resumed_equals_uninterrupted "rc=$rc: $(cat "$T/out7" "$T/out8" "$T/r3" "$T/r4")"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -187,6 +187,9 @@ check budget_journal_done grep -q '"event":"done","reason":"budget"' b1/journal.
 stop=$(grep '"event":"stop"' b1/journal.jsonl | tail -n 1)
 stopped=$(echo "$stop" | sed -n 's/.*"trial":\([0-9]*\),.*/\1/p')
 check budget_stop_consistent sh -c "[ -z '$stop' ] || echo '$stop' | grep -q '\"epochs\":null' || grep -q '\"interrupted\"' b1/trial-$(printf %03d "${stopped:-0}")/summary.json"
+# best.ini trains the epochs of the best trial's completed rung (not those of a stopped step).
+best_epochs=$(flat b1/results.csv | awk -F, 'NR == 2 { print $6 }')
+check budget_best_epochs grep -q "^epochs = $best_epochs\$" b1/best.ini
 "$MLP" tune --resume b1 > /dev/null 2> b1.again.err
 check budget_resume_finished grep -q 'had finished' b1.again.err
 # A single step of a million epochs (random search) is certainly in training at a 3 s deadline:

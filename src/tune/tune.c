@@ -236,7 +236,9 @@ static void on_start(void *context, size_t t) {
 }
 
 /* How a step ended, as the rank that ran it saw it. */
-typedef enum { STEP_END, STEP_FAIL, STEP_STOP, STEP_INTERRUPTED } step_kind;
+/* STEP_NOT_RUN: an MPI round's step its rank did not start (a Ctrl-C or the deadline came
+ * first); like an interrupted one it is in the journal as started, not ended. */
+typedef enum { STEP_END, STEP_FAIL, STEP_STOP, STEP_INTERRUPTED, STEP_NOT_RUN } step_kind;
 
 typedef struct {
     step_kind kind;
@@ -283,6 +285,9 @@ static void apply(tune_state *s, size_t t, const step_result *r) {
     trial_info *tr = &s->trials[t];
     const mlp_sweep_outcome *outcome = &r->outcome;
     switch (r->kind) {
+    case STEP_NOT_RUN:
+        mlp_tune_asha_release(s->asha, t);
+        return;
     case STEP_INTERRUPTED:
         mlp_tune_asha_release(s->asha, t);
         s->interrupted = true;
@@ -514,7 +519,21 @@ static mlp_status write_best(const tune_state *s, size_t t, mlp_error *err) {
     char from[PATH_MAX], to[PATH_MAX], *text = NULL;
     MLP_TRY(mlp_path_join(from, s->trials[t].dir, "config.ini", err));
     MLP_TRY(mlp_path_join(to, s->o->out_dir, "best.ini", err));
-    MLP_TRY(mlp_read_file(from, (size_t)1 << 20, &text, NULL, err));
+    if (s->trials[t].stopped) {
+        /* Its config.ini names the epochs of the step the budget stopped: back to its rung's. */
+        char epochs[64];
+        int rung = mlp_tune_asha_trial_rung(s->asha, t);
+        snprintf(epochs, sizeof epochs, "training.epochs=%zu",
+                 mlp_tune_asha_rung_epochs(s->asha, (size_t)rung));
+        char *sets[] = {epochs};
+        mlp_ini *ini = NULL;
+        MLP_TRY(mlp_train_ini_load(&ini, from, sets, 1, err));
+        text = mlp_ini_to_text(ini, err);
+        mlp_ini_free(ini);
+        if (!text) return err ? err->status : MLP_ERR_MEMORY;
+    } else {
+        MLP_TRY(mlp_read_file(from, (size_t)1 << 20, &text, NULL, err));
+    }
     mlp_status st = mlp_atomic_write_text(to, text, err);
     free(text);
     return st;
@@ -716,7 +735,7 @@ static mlp_status run_rounds(tune_state *s, size_t *failed, mlp_error *err) {
         }
         if (m == 0) break;
         for (size_t i = 0; i < m; i++)
-            results[i] = (step_result){STEP_FAIL, {NAN, NAN, NAN, NAN, NAN, "", NAN}};
+            results[i] = (step_result){STEP_NOT_RUN, {NAN, NAN, NAN, NAN, NAN, "", NAN}};
         round_source source = {s, trials, resume, m, (size_t)s->rank, results};
         mlp_job_source jobs_here = {
             .parallel = jobs,
