@@ -111,15 +111,18 @@ same_results() { # two results.csv: every column but the training seconds
     sed 's/,[^,]*$//' "$1" > same.a; sed 's/,[^,]*$//' "$2" > same.b; cmp -s same.a same.b
 }
 kill_tune_at() { # out dir, journal lines to wait for; then kill -9 the tune and its children
-    "$MLP" tune base.ini --space space.ini --budget 9 --out "$1" --quiet > /dev/null 2>&1 &
+    # In a process group of its own (setsid), so that one kill reaches the tune and every child,
+    # also one it is spawning at that moment.
+    setsid "$MLP" tune base.ini --space space.ini --budget 9 --out "$1" --quiet > /dev/null 2>&1 &
     pid=$!
     i=0
     while [ "$(cat "$1/journal.jsonl" 2> /dev/null | wc -l)" -lt "$2" ] && [ $i -lt 600 ] &&
           kill -0 $pid 2> /dev/null; do sleep 0.05; i=$((i + 1)); done
-    kill -STOP $pid 2> /dev/null
-    for child in $(ps -o pid= --ppid $pid); do kill -KILL "$child" 2> /dev/null; done
-    kill -KILL $pid 2> /dev/null
+    kill -KILL "-$pid" 2> /dev/null
     wait $pid 2> /dev/null
+    # The group's last processes are gone when none of them remains.
+    i=0
+    while pgrep -g "$pid" > /dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 }
 kill_tune_at k1 7
 check killed_partway sh -c '[ -s k1/tune.json ] && [ -s k1/space.ini ] && ! grep -q "\"done\"" k1/journal.jsonl'

@@ -195,12 +195,13 @@ static mlp_job_answer next_job(void *context, mlp_job *job, size_t *id) {
     const mlp_tune_options *o = s->o;
     if (s->out_of_memory || s->journal_status != MLP_OK || !budget_left(s)) return MLP_JOB_DONE;
     if (s->next_rerun < s->num_reruns) {
-        /* An interrupted step: from the checkpoint it left, or anew when it left none. */
+        /* An interrupted step: a first one anew (the same seed gives the same run, and a kill
+         * between its last checkpoint and its summary.json leaves a folder --resume refuses),
+         * a promoted one from its trial's checkpoint. */
         size_t t = s->reruns[s->next_rerun++];
         trial_info *tr = &s->trials[t];
         tr->rerun = true;
-        bool fresh = tr->rung == 0 && mlp_sweep_run_state_of(tr->dir) == MLP_SWEEP_RUN_NEW;
-        return ready(s, t, tr->rung, !fresh, job, id);
+        return ready(s, t, tr->rung, tr->rung != 0, job, id);
     }
     size_t started = mlp_tune_asha_num_trials(s->asha);
     bool may_start = o->max_trials == 0 || started < o->max_trials;
@@ -668,8 +669,7 @@ static mlp_job_answer round_next(void *context, mlp_job *job, size_t *id) {
     size_t t = r->trials[i];
     trial_info *tr = &s->trials[t];
     bool resume = r->resume[i];
-    if (tr->rerun)
-        resume = !(tr->rung == 0 && mlp_sweep_run_state_of(tr->dir) == MLP_SWEEP_RUN_NEW);
+    if (tr->rerun) resume = tr->rung != 0;
     mlp_job_answer answer = ready(s, t, tr->rung, resume, job, id);
     if (answer != MLP_JOB_READY) r->next = r->count;
     return answer;
