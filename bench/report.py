@@ -85,7 +85,8 @@ def main():
     if not done:
         sys.exit(f"report.py: {sys.argv[1]}: the run did not finish (no DONE line); see its end")
     for r in results:
-        r.setdefault("setting", "env")
+        if r["side"] != "trainer":  # the trainer runs once, in the environment as it is
+            r.setdefault("setting", "env")
         r.setdefault("threads", "2")
     sgemm = [r for r in results if r["side"] == "sgemm"]
     products = [r for r in results if r["side"] == "product"]
@@ -100,7 +101,8 @@ def main():
         for r in results
         if r["side"] not in ("sgemm", "product", "trainer") and not r["side"].endswith("-standalone")
     ]
-    settings = sorted(dict.fromkeys(r["setting"] for r in results), key=lambda s: s != "auto")
+    settings = sorted(dict.fromkeys(r["setting"] for r in results if "setting" in r),
+                      key=lambda s: s != "auto")
     thread_counts = sorted(dict.fromkeys(r["threads"] for r in training), reverse=True)
     sides = list(dict.fromkeys(r["side"] for r in training))
     sides.sort(key=lambda s: (s not in OWN_SIDES, OWN_SIDES.index(s) if s in OWN_SIDES else 0))
@@ -165,7 +167,7 @@ def main():
     verdicts = []
     for setting in settings:
         kernels = sorted({kernels_of(r) for r in results
-                          if r["setting"] == setting and "blas" in r})
+                          if r.get("setting") == setting and "blas" in r})
         out.append(f"\n## OpenBLAS {SETTING_TITLES.get(setting, setting)}: kernels "
                    f"{', '.join(kernels)}\n")
         for threads in thread_counts:
@@ -323,7 +325,7 @@ def main():
     out.append("\n### Kernels each side used\n")
     for setting in settings:
         for s in ["sgemm", *sides]:
-            r = next((r for r in results if r["side"] == s and r["setting"] == setting), None)
+            r = next((r for r in results if r["side"] == s and r.get("setting") == setting), None)
             if r:
                 own = f"{r['kernels']}; " if "kernels" in r else ""
                 out.append(f"- {setting}, {s}: {own}{r.get('blas')}")
