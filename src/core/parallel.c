@@ -1,5 +1,7 @@
 #include "core/parallel.h"
 
+#include "core/fp_mode.h"
+
 #include "util/error.h"
 
 #include <pthread.h>
@@ -97,6 +99,7 @@ static uint64_t wait_for_task(parallel_pool *pool, uint64_t seen) {
 static void *worker_main(void *p) {
     worker_seat *seat = p;
     uint64_t seen = 0;
+    core_denormals_off(); /* the pool's own threads keep it (core/fp_mode.h) */
     for (;;) {
         seen = wait_for_task(seat->pool, seen);
         if (atomic_load(&seat->pool->stop)) return NULL;

@@ -1,6 +1,7 @@
 #include "core/sgemm.h"
 
 #include "core/bf16_avx512.h"
+#include "core/fp_mode.h"
 #include "core/sgemm_avx512.h"
 
 #include <cblas-openblas.h>
@@ -90,7 +91,7 @@ static size_t chunk_count(const parallel_pool *pool, size_t units) {
     return chunks < units ? chunks : units;
 }
 
-void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
                 const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
     if (m == 0 || n == 0) return;
     if (!sgemm_avx512_supported() || (trans_a && trans_b)) {
@@ -108,6 +109,13 @@ void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_
     else
         parallel_run(pool, product_part, &p,
                      chunk_count(pool, (n + column_unit(&p) - 1) / column_unit(&p)));
+}
+
+void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
+    unsigned mode = core_denormals_off();
+    core_sgemm_run(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    core_denormals_restore(mode);
 }
 
 typedef struct {
@@ -131,7 +139,7 @@ static void row_product_part(void *arg, size_t part, size_t parts) {
     if (r->done) r->done(r->done_arg, i0, i1);
 }
 
-void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
+static void core_sgemm_tn_rows_run(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
                         size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
                         core_rows_done done, void *done_arg) {
     if (m == 0) return;
@@ -146,6 +154,14 @@ void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const
         row_product_part(&r, 0, 1);
     else
         parallel_run(pool, row_product_part, &r, chunks);
+}
+
+void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
+                        size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
+                        core_rows_done done, void *done_arg) {
+    unsigned mode = core_denormals_off();
+    core_sgemm_tn_rows_run(pool, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg);
+    core_denormals_restore(mode);
 }
 
 /* ---- bf16 products (bf16_avx512.h) ---- */
@@ -246,7 +262,7 @@ static bf16_product bf16_pack(parallel_pool *pool, const core_bf16_buffers *bf16
     return (bf16_product){m, n, kp, bf16->a, bf16->b, c, ldc, NULL, NULL};
 }
 
-void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
                size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc) {
     if (!bf16 || (trans_a && trans_b)) {
@@ -264,7 +280,15 @@ void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
                      chunk_count(pool, (n + BF16_COLUMNS - 1) / BF16_COLUMNS));
 }
 
-void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
+void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+               size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+               float *c, size_t ldc) {
+    unsigned mode = core_denormals_off();
+    core_gemm_run(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    core_denormals_restore(mode);
+}
+
+static void core_gemm_tn_rows_run(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
                        size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
                        size_t ldc, core_rows_done done, void *done_arg) {
     if (!bf16 || m == 0 || n == 0) {
@@ -278,4 +302,12 @@ void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_
         bf16_rows_part(&p, 0, 1);
     else
         parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + BF16_ROWS - 1) / BF16_ROWS));
+}
+
+void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
+                       size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                       size_t ldc, core_rows_done done, void *done_arg) {
+    unsigned mode = core_denormals_off();
+    core_gemm_tn_rows_run(pool, bf16, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg);
+    core_denormals_restore(mode);
 }
