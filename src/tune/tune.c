@@ -66,18 +66,24 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Formats a progress line and hands it to the caller's on_event. */
+static void send_event(const tune_state *s, const char *format, va_list args) {
+    char line[1024];
+    vsnprintf(line, sizeof line, format, args);
+    s->o->on_event(s->o->context, line);
+}
+
+/* A line about the tune as a whole (rank 0 alone prints it). */
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static void
 event(const tune_state *s, const char *format, ...) {
     if (!s->o->on_event || s->rank != 0) return;
-    char line[1024];
     va_list args;
     va_start(args, format);
-    vsnprintf(line, sizeof line, format, args);
+    send_event(s, format, args);
     va_end(args);
-    s->o->on_event(s->o->context, line);
 }
 
 /* A line about this rank's own trial process (every rank prints its own). */
@@ -87,12 +93,10 @@ __attribute__((format(printf, 2, 3)))
 static void
 local_event(const tune_state *s, const char *format, ...) {
     if (!s->o->on_event) return;
-    char line[1024];
     va_list args;
     va_start(args, format);
-    vsnprintf(line, sizeof line, format, args);
+    send_event(s, format, args);
     va_end(args);
-    s->o->on_event(s->o->context, line);
 }
 
 static void push_number_setting(mlp_string_list *list, const char *key, size_t value) {
