@@ -124,6 +124,21 @@ kill_tune_at() { # out dir, journal lines to wait for; then kill -9 the tune and
     i=0
     while pgrep -g "$pid" > /dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 }
+# interrupt_tune_at OUT LINES ARGS...: `mlp tune ARGS... --out OUT` in the background (its output
+# in OUT.out), SIGINT to the tune alone (as `kill -INT`) once its journal has LINES lines.
+interrupt_tune_at() {
+    out=$1 lines=$2
+    shift 2
+    "$MLP" tune "$@" --out "$out" > "$out.out" 2>&1 &
+    pid=$!
+    i=0
+    while [ "$(cat "$out/journal.jsonl" 2> /dev/null | wc -l)" -lt "$lines" ] && [ $i -lt 600 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    kill -INT $pid
+    wait $pid
+}
 kill_tune_at k1 7
 check killed_partway sh -c '[ -s k1/tune.json ] && [ -s k1/space.ini ] && ! grep -q "\"done\"" k1/journal.jsonl'
 "$MLP" tune --resume k1 > k1.out 2> k1.err
@@ -136,12 +151,7 @@ kill_tune_at k2 12
 "$MLP" tune --resume k2 --quiet > /dev/null 2>&1
 check resume_again_equals_uninterrupted same_results t1/results.csv k2/results.csv
 # SIGINT to the tune alone (as `kill -INT`): no step starts, the running one ends, no "done".
-"$MLP" tune base.ini --space space.ini --budget 9 --out c1 > c1.out 2>&1 &
-pid=$!
-i=0
-while [ "$(cat c1/journal.jsonl 2> /dev/null | wc -l)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-kill -INT $pid
-wait $pid
+interrupt_tune_at c1 5 base.ini --space space.ini --budget 9
 check sigint_says_interrupted grep -q 'interrupted: mlp tune --resume c1' c1.out
 check sigint_no_done sh -c '! grep -q "\"done\"" c1/journal.jsonl'
 "$MLP" tune --resume c1 --quiet > /dev/null 2>&1
@@ -229,12 +239,7 @@ check loss_summary grep -q "val loss $best_loss at rung" l1.out
 # --- a Halton tune by loss, interrupted (SIGINT) and resumed, ends as the uninterrupted one:
 # tune.json keeps the sampler and the metric, the journal the validation losses.
 "$MLP" tune base.ini --space space.ini --budget 9 --sampler halton --metric loss --out hl1 --quiet > /dev/null 2>&1
-"$MLP" tune base.ini --space space.ini --budget 9 --sampler halton --metric loss --out hl2 > hl2.out 2>&1 &
-pid=$!
-i=0
-while [ "$(cat hl2/journal.jsonl 2> /dev/null | wc -l)" -lt 5 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-kill -INT $pid
-wait $pid
+interrupt_tune_at hl2 5 base.ini --space space.ini --budget 9 --sampler halton --metric loss
 check halton_loss_interrupted grep -q 'interrupted: mlp tune --resume hl2' hl2.out
 check halton_loss_saved sh -c 'grep -q "\"sampler\":[[:space:]]*\"halton\"" hl2/tune.json && grep -q "\"metric\":[[:space:]]*\"loss\"" hl2/tune.json && grep -q "\"val_loss\":" hl2/journal.jsonl'
 "$MLP" tune --resume hl2 --quiet > /dev/null 2>&1
