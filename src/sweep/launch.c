@@ -36,8 +36,7 @@ void mlp_string_list_free(mlp_string_list *list) {
     *list = (mlp_string_list){0};
 }
 
-/* "key=value", or nothing (list->failed) when out of memory. */
-static void push_setting(mlp_string_list *list, const char *key, const char *value) {
+void mlp_string_list_push_setting(mlp_string_list *list, const char *key, const char *value) {
     size_t n = strlen(key) + strlen(value) + 2;
     char *setting = malloc(n);
     if (!setting) {
@@ -54,8 +53,8 @@ void mlp_sweep_settings(const mlp_sweep_base *base, const mlp_sweep_grid *grid, 
     for (size_t i = 0; i < base->num_sets; i++)
         mlp_string_list_push(settings, base->sets[i]);
     for (size_t k = 0; k < mlp_sweep_grid_num_keys(grid); k++)
-        push_setting(settings, mlp_sweep_grid_key(grid, k),
-                     mlp_sweep_grid_value(grid, combination, k));
+        mlp_string_list_push_setting(settings, mlp_sweep_grid_key(grid, k),
+                                     mlp_sweep_grid_value(grid, combination, k));
 }
 
 mlp_status mlp_sweep_check_configs(const mlp_sweep_base *base, const mlp_sweep_grid *grid,
@@ -107,11 +106,11 @@ void mlp_sweep_run_argv(const char *program, const mlp_sweep_base *base, const m
     char number[32];
     if (!mlp_sweep_grid_has_key(plan->grid, "seed")) {
         snprintf(number, sizeof number, "%llu", (unsigned long long)run->seed);
-        push_setting(&settings, "seed", number);
+        mlp_string_list_push_setting(&settings, "seed", number);
     }
     if (threads) {
         snprintf(number, sizeof number, "%zu", threads);
-        push_setting(&settings, "threads", number);
+        mlp_string_list_push_setting(&settings, "threads", number);
     }
     for (size_t i = 0; i < settings.count; i++) {
         mlp_string_list_push(argv, "--set");

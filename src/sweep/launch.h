@@ -17,6 +17,8 @@ typedef struct {
 } mlp_string_list;
 
 void mlp_string_list_push(mlp_string_list *list, const char *text);
+/* Pushes "key=value" (nothing, list->failed, when out of memory). */
+void mlp_string_list_push_setting(mlp_string_list *list, const char *key, const char *value);
 void mlp_string_list_free(mlp_string_list *list);
 
 /* What every run of a sweep shares: the config file and the fixed --set overrides. */

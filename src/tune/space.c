@@ -320,19 +320,6 @@ static const char *range_value(const entry *e, double u, char *number, size_t si
     return number;
 }
 
-/* Appends "key=value" to settings. */
-static void push_setting(mlp_string_list *settings, const char *key, const char *value) {
-    size_t n = strlen(key) + strlen(value) + 2;
-    char *setting = malloc(n);
-    if (!setting) {
-        settings->failed = true;
-        return;
-    }
-    snprintf(setting, n, "%s=%s", key, value);
-    mlp_string_list_push(settings, setting);
-    free(setting);
-}
-
 void mlp_tune_space_sample(const mlp_tune_space *space, mlp_rng *rng, mlp_string_list *settings) {
     for (size_t i = 0; i < space->count; i++) {
         const entry *e = &space->entries[i];
@@ -347,7 +334,7 @@ void mlp_tune_space_sample(const mlp_tune_space *space, mlp_rng *rng, mlp_string
         } else {
             value = range_value(e, uniform01(rng), number, sizeof number);
         }
-        push_setting(settings, e->key, value);
+        mlp_string_list_push_setting(settings, e->key, value);
     }
 }
 
@@ -372,6 +359,6 @@ void mlp_tune_space_sample_at(const mlp_tune_space *space, const double *u,
         } else {
             value = range_value(e, u[i], number, sizeof number);
         }
-        push_setting(settings, e->key, value);
+        mlp_string_list_push_setting(settings, e->key, value);
     }
 }
