@@ -1,7 +1,7 @@
 /* The mlp side of the benchmark: trains a network on Fashion-MNIST through the public libmlp API
  * the way `mlp train` does, and prints a RESULT line (bench/bench_common.h). Images stay in memory
  * as bytes (mlp_dataset_load); each step gathers the shuffled batch into a float buffer scaled to
- * [0, 1] (mlp_dataset_gather with the "scale" preparation) and takes one step of SGD with Nesterov
+ * [0, 1] (mlp_net_gather: mlp_dataset_gather with the "scale" preparation, on the network's threads) and takes one step of SGD with Nesterov
  * momentum (mlp_net_train_step: gradient and update fused, as `mlp train` does). One epoch is all
  * samples in a fresh order, the last batch possibly short. Untimed warm-up epochs first, then the
  * median of the timed epochs. Inference: the test set gathered and classified (mlp_net_predict) in
@@ -171,8 +171,8 @@ int main(int argc, char **argv) {
             size_t n = train_count - first < o.batch ? train_count - first : o.batch;
             mlp_batch batch = {.x = x, .labels = labels, .n = n};
             mlp_batch_result result;
-            if (mlp_dataset_gather(train, order + first, n, transform, NULL, NULL, x, labels,
-                                   &err) != MLP_OK ||
+            if (mlp_net_gather(net, train, order + first, n, transform, NULL, NULL, x, labels,
+                               &err) != MLP_OK ||
                 mlp_net_train_step(net, &batch, NULL, NULL, opt, NULL, o.lr, &result, &err) !=
                     MLP_OK)
                 return fail("training step", &err);
@@ -190,8 +190,8 @@ int main(int argc, char **argv) {
         double start = bench_now();
         for (size_t first = 0; first < test_count; first += o.infer_batch) {
             size_t n = test_count - first < o.infer_batch ? test_count - first : o.infer_batch;
-            if (mlp_dataset_gather(test, identity + first, n, transform, NULL, NULL, x, NULL,
-                                   &err) != MLP_OK ||
+            if (mlp_net_gather(net, test, identity + first, n, transform, NULL, NULL, x, NULL,
+                               &err) != MLP_OK ||
                 mlp_net_predict(net, x, n, classes + first, &err) != MLP_OK)
                 return fail("inference", &err);
         }

@@ -311,6 +311,72 @@ static void test_augment_rotation_bilinear(void) {
     mlp_dataset_free(d);
 }
 
+/* mlp_net_gather gives mlp_dataset_gather's values bit for bit at every thread count, on byte and
+ * float data, through each transform path (affine bytes, the log table, floats), with labels, on
+ * batches large enough to be split between threads; and refuses what mlp_dataset_gather refuses. */
+static void test_net_gather_equals_dataset_gather(void) {
+    enum { ROWS = 40000, PICK = 36000 };
+    const char *specs[] = {NULL, "standardize", "scale,log=0.1,standardize"};
+    uint32_t *pick = malloc(PICK * sizeof *pick);
+    float *want = malloc(PICK * 2 * sizeof *want), *got = malloc(PICK * 2 * sizeof *got);
+    int32_t *want_labels = malloc(PICK * sizeof *want_labels);
+    int32_t *got_labels = malloc(PICK * sizeof *got_labels);
+    CHECK(pick && want && got && want_labels && got_labels);
+    mlp_rng rng;
+    mlp_rng_seed(&rng, 7, 0);
+    uint32_t *order = malloc(ROWS * sizeof *order);
+    for (uint32_t i = 0; i < ROWS; i++)
+        order[i] = i;
+    mlp_rng_shuffle(&rng, order, ROWS);
+    memcpy(pick, order, PICK * sizeof *pick);
+    free(order);
+    mlp_error e;
+    for (int floats = 0; floats < 2; floats++) {
+        mlp_dataset *d = make_table(ROWS, 7, floats);
+        CHECK(d);
+        for (size_t s = 0; s < sizeof specs / sizeof *specs; s++) {
+            mlp_transform *t = NULL;
+            if (specs[s]) {
+                mlp_transform_spec spec;
+                CHECK(mlp_transform_spec_parse(&spec, specs[s], &e) == MLP_OK);
+                CHECK(mlp_transform_new(&t, &spec, 2, &e) == MLP_OK);
+                CHECK(mlp_transform_fit(t, d, pick, 1000, &e) == MLP_OK);
+            }
+            CHECK(mlp_dataset_gather(d, pick, PICK, t, NULL, NULL, want, want_labels, &e) ==
+                  MLP_OK);
+            for (size_t threads = 1; threads <= 3; threads++) {
+                size_t hidden[1] = {4};
+                mlp_net_spec ns;
+                CHECK(mlp_net_spec_default(&ns, 2, hidden, 1, 7, MLP_ACT_RELU, &e) == MLP_OK);
+                ns.threads = threads;
+                mlp_net *net;
+                CHECK(mlp_net_new(&net, &ns, &e) == MLP_OK);
+                memset(got, 0xff, PICK * 2 * sizeof *got);
+                CHECK(mlp_net_gather(net, d, pick, PICK, t, NULL, NULL, got, got_labels, &e) ==
+                      MLP_OK);
+                CHECK_MSG(memcmp(got, want, PICK * 2 * sizeof *got) == 0,
+                          "floats %d, transform %s, %zu threads", floats,
+                          specs[s] ? specs[s] : "none", threads);
+                CHECK(memcmp(got_labels, want_labels, PICK * sizeof *got_labels) == 0);
+                /* the same refusals: an index out of range, augmentation without an image shape */
+                uint32_t bad[2] = {0, ROWS};
+                CHECK(mlp_net_gather(net, d, bad, 2, t, NULL, NULL, got, NULL, &e) ==
+                      MLP_ERR_ARGUMENT);
+                CHECK_MSG(strstr(e.message, "out of range") != NULL, "%s", e.message);
+                mlp_augment_spec shift = {.max_shift = 1};
+                CHECK(mlp_net_gather(net, d, pick, 2, t, &shift, &rng, got, NULL, &e) ==
+                      MLP_ERR_ARGUMENT);
+                mlp_net_free(net);
+            }
+            mlp_transform_free(t);
+        }
+        mlp_dataset_free(d);
+    }
+    CHECK(mlp_net_gather(NULL, NULL, pick, 1, NULL, NULL, NULL, got, NULL, &e) ==
+          MLP_ERR_ARGUMENT);
+    free(pick), free(want), free(got), free(want_labels), free(got_labels);
+}
+
 int main(void) {
     scratch_init("prep");
     RUN_TEST(test_transform_scale_log_standardize);
@@ -321,6 +387,7 @@ int main(void) {
     RUN_TEST(test_classes_option_keeps_two_digits);
     RUN_TEST(test_augment_shift_is_exact_and_seeded);
     RUN_TEST(test_augment_rotation_bilinear);
+    RUN_TEST(test_net_gather_equals_dataset_gather);
     scratch_cleanup();
     return harness_finish();
 }

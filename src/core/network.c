@@ -182,6 +182,11 @@ static void match_threads(mlp_net *net) {
     if (want > 1 && parallel_pool_new(&net->ws.pool, want, NULL) != MLP_OK) net->ws.pool = NULL;
 }
 
+parallel_pool *net_pool(mlp_net *net) {
+    match_threads(net);
+    return net->ws.pool;
+}
+
 /* Checks x and n (and the batch's targets when batch is not NULL) and grows the buffers. */
 static mlp_status prepare(mlp_net *net, const float *x, size_t n, const mlp_batch *batch,
                           const char *where, mlp_error *err) {

@@ -22,4 +22,8 @@ mlp_status net_gradient_pass(mlp_net *net, const mlp_batch *batch, mlp_rng *drop
                              const net_update_hook *hook, mlp_batch_result *result,
                              const char *where, mlp_error *err);
 
+/* The network's thread pool with mlp_net_threads threads (made on first use; NULL where the
+ * products run on one thread or through OpenBLAS), for other work of a step to run on. */
+parallel_pool *net_pool(mlp_net *net);
+
 #endif

@@ -534,8 +534,8 @@ static mlp_status for_each_batch(mlp_model *model, const mlp_dataset *dataset, b
         size_t n = count - first < batch ? count - first : batch;
         for (size_t i = 0; i < n; i++)
             indices[i] = (uint32_t)(first + i);
-        s = mlp_dataset_gather(dataset, indices, n, model->transform, NULL, NULL, x,
-                               with_labels ? labels : NULL, err);
+        s = mlp_net_gather(model->net, dataset, indices, n, model->transform, NULL, NULL, x,
+                           with_labels ? labels : NULL, err);
         if (s == MLP_OK) s = fn(ctx, model->net, x, labels, first, n, err);
     }
     free(indices);

@@ -211,8 +211,8 @@ static mlp_status session_step(mlp_session *s, const mlp_dataset *data, size_t f
     const mlp_train_config *c = &s->cfg;
     const mlp_augment_spec *augment =
         c->augment.max_shift || c->augment.max_rotation > 0 ? &c->augment : NULL;
-    MLP_TRY(mlp_dataset_gather(data, s->order + first, n, mlp_model_transform(s->model), augment,
-                               &s->augment_rng, s->x, s->labels, err));
+    MLP_TRY(mlp_net_gather(s->net, data, s->order + first, n, mlp_model_transform(s->model),
+                           augment, &s->augment_rng, s->x, s->labels, err));
     mlp_batch batch = {.x = s->x, .labels = s->labels, .n = n};
     float lr = mlp_schedule_lr(&c->schedule, &s->schedule, s->step, epoch);
     if (!(c->clip_norm > 0))
