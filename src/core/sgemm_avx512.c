@@ -151,11 +151,17 @@ TARGET INLINE void bc_tile(const int mr, const int nv, __mmask16 last, bool more
         __m512 b1 = nv > 1 ? _mm512_maskz_loadu_ps(m1, row + 16) : zero;
         __m512 b2 = nv > 2 ? _mm512_maskz_loadu_ps(m2, row + 32) : zero;
         __m512 b3 = nv > 3 ? _mm512_maskz_loadu_ps(m3, row + 48) : zero;
-#define BC_BROADCAST(i) __m512 a##i = i < mr ? _mm512_set1_ps(a[i * a_row + p * a_col]) : zero;
-        BC_ROWS(BC_BROADCAST)
-#define BC_FMA(i, v)                                                                               \
-    if (i < mr && v < nv) c##i##v = _mm512_fmadd_ps(a##i, b##v, c##i##v);
-        BC_TILE(BC_FMA)
+/* Row by row, each broadcast used at once: 24 accumulators, 4 rows of B and one broadcast fit the
+ * 32 registers, where six broadcasts held at once made gcc spill accumulators to the stack. */
+#define BC_ROW(i)                                                                                  \
+    if (i < mr) {                                                                                  \
+        __m512 ai = _mm512_set1_ps(a[i * a_row + p * a_col]);                                     \
+        c##i##0 = _mm512_fmadd_ps(ai, b0, c##i##0);                                                \
+        if (nv > 1) c##i##1 = _mm512_fmadd_ps(ai, b1, c##i##1);                                    \
+        if (nv > 2) c##i##2 = _mm512_fmadd_ps(ai, b2, c##i##2);                                    \
+        if (nv > 3) c##i##3 = _mm512_fmadd_ps(ai, b3, c##i##3);                                    \
+    }
+        BC_ROWS(BC_ROW)
     }
 #define BC_STORE(i, v)                                                                             \
     if (i < mr && v < nv) _mm512_mask_storeu_ps(c + i * ldc + 16 * v, m##v, c##i##v);
