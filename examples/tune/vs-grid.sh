@@ -4,7 +4,8 @@
 # (examples/tune/EXP-space.ini), then the grid's epochs and best cell against the tune's.
 #   examples/tune/vs-grid.sh e2|e5 [OUT]
 # from the repository root (`make data` first). OUT defaults to runs/tune-vs-grid-EXP.
-# Environment: SPACE (default examples/tune/EXP-space.ini), TRIALS (new trials; defaults below).
+# Environment: SPACE (default examples/tune/EXP-space.ini), TRIALS (new trials; defaults below),
+# TUNE_ARGS (more options for `mlp tune`, e.g. "--sampler halton").
 # Running it again with another SPACE or TRIALS and the same OUT reuses the grids' runs. The grids
 # run 2 at a time with 1 thread each (their scripts' default -j); the tune runs -j 1 with 1
 # thread per trial, so every run computes as the grid's runs do and the tune is repeatable.
@@ -42,9 +43,10 @@ for g in $grids; do
     "examples/sweeps/$g.sh" "$out/$g" --quiet > "$out/$g.out"
 done
 rm -rf "$out/tune" "$out/best-seeds"
-# shellcheck disable=SC2086 # tune_args is a list of words
+# shellcheck disable=SC2086 # tune_args and TUNE_ARGS are lists of words
 "$MLP" tune "$config" --space "${SPACE:-examples/tune/$exp-space.ini}" --out "$out/tune" \
-    --budget "$trials" -j 1 --set threads=1 $tune_args > "$out/tune.out" 2> "$out/tune.err"
+    --budget "$trials" -j 1 --set threads=1 $tune_args ${TUNE_ARGS:-} > "$out/tune.out" \
+    2> "$out/tune.err"
 
 {
     echo "grid runs (combination, repeat: epochs, final val accuracy):"

@@ -140,12 +140,17 @@ INLINE void tile(const int mr, const int nv, __mmask16 last, size_t kp, const ui
         __m512bh b1 = (__m512bh)(nv > 1 ? _mm512_maskz_loadu_epi32(m1, row + 16) : zi);
         __m512bh b2 = (__m512bh)(nv > 2 ? _mm512_maskz_loadu_epi32(m2, row + 32) : zi);
         __m512bh b3 = (__m512bh)(nv > 3 ? _mm512_maskz_loadu_epi32(m3, row + 48) : zi);
-#define BROADCAST(i)                                                                               \
-    __m512bh a##i = (__m512bh)(i < mr ? _mm512_set1_epi32((int)a[i * lda + p]) : zi);
-        ROWS(BROADCAST)
-#define DOT(i, v)                                                                                  \
-    if (i < mr && v < nv) c##i##v = _mm512_dpbf16_ps(c##i##v, a##i, b##v);
-        TILE(DOT)
+/* Row by row, each broadcast used at once: six broadcasts held together made gcc spill
+ * accumulators to the stack inside this loop (as in sgemm_avx512.c's bc kernel). */
+#define ROW_DOT(i)                                                                                 \
+    if (i < mr) {                                                                                  \
+        __m512bh ai = (__m512bh)_mm512_set1_epi32((int)a[i * lda + p]);                           \
+        c##i##0 = _mm512_dpbf16_ps(c##i##0, ai, b0);                                               \
+        if (nv > 1) c##i##1 = _mm512_dpbf16_ps(c##i##1, ai, b1);                                   \
+        if (nv > 2) c##i##2 = _mm512_dpbf16_ps(c##i##2, ai, b2);                                   \
+        if (nv > 3) c##i##3 = _mm512_dpbf16_ps(c##i##3, ai, b3);                                   \
+    }
+        ROWS(ROW_DOT)
     }
 #define STORE(i, v)                                                                                \
     if (i < mr && v < nv) _mm512_mask_storeu_ps(c + i * ldc + 16 * v, m##v, c##i##v);
