@@ -305,6 +305,56 @@ static void test_gradient_reproducible_with_dropout(void) {
     mlp_net_free(net);
 }
 
+/* Masks large enough to be drawn on several threads (64 x 1100 draws, the generator moved on to
+ * each piece's first draw): the same gradient and the same generator after on 1, 2 and 3 threads. */
+static void test_dropout_same_on_any_threads(void) {
+    size_t hidden[] = {1100};
+    float *x = malloc(64 * 5 * sizeof *x), *g1 = NULL;
+    int32_t labels[64];
+    mlp_rng data;
+    mlp_rng_seed(&data, 4, 0);
+    for (size_t i = 0; i < 64 * 5; i++)
+        x[i] = mlp_rng_normal(&data);
+    for (size_t i = 0; i < 64; i++)
+        labels[i] = (int32_t)mlp_rng_below(&data, 3);
+    mlp_batch batch = {.x = x, .labels = labels, .n = 64};
+    mlp_rng after1;
+    for (size_t threads = 1; threads <= 3; threads++) {
+        mlp_net_spec spec;
+        CHECK(mlp_net_spec_default(&spec, 5, hidden, 1, 3, MLP_ACT_RELU, NULL) == MLP_OK);
+        spec.dropout[0] = 0.3f;
+        spec.threads = threads;
+        mlp_net *net = make_net(&spec);
+        mlp_init_spec init = {.kind = MLP_INIT_HE_NORMAL};
+        mlp_rng rng;
+        mlp_rng_seed(&rng, 2, 0);
+        CHECK(mlp_net_init(net, &init, &rng, NULL) == MLP_OK);
+        size_t np = mlp_net_num_params(net);
+        mlp_rng d;
+        mlp_rng_seed(&d, 9, 1);
+        mlp_batch_result r;
+        CHECK(mlp_net_gradient(net, &batch, &d, &r, NULL) == MLP_OK);
+        if (threads == 1) {
+            g1 = malloc(np * sizeof *g1);
+            memcpy(g1, mlp_net_grads(net), np * sizeof *g1);
+            after1 = d;
+            /* the generator moved on by one draw per masked unit */
+            mlp_rng expect;
+            mlp_rng_seed(&expect, 9, 1);
+            for (size_t i = 0; i < 64 * 1100; i++)
+                mlp_rng_u32(&expect);
+            CHECK(expect.state == d.state);
+        } else {
+            CHECK_MSG(memcmp(g1, mlp_net_grads(net), np * sizeof *g1) == 0, "%zu threads",
+                      threads);
+            CHECK(d.state == after1.state);
+        }
+        mlp_net_free(net);
+    }
+    free(g1);
+    free(x);
+}
+
 /* A single sigmoid output with labels 0/1 (logistic regression): label is the target. */
 static void test_logistic_regression_single_output(void) {
     mlp_net_spec spec = {.num_layers = 1,
@@ -393,6 +443,7 @@ int main(void) {
     RUN_TEST(test_gradient_is_mean_over_batch);
     RUN_TEST(test_init_statistics_and_reproducibility);
     RUN_TEST(test_gradient_reproducible_with_dropout);
+    RUN_TEST(test_dropout_same_on_any_threads);
     RUN_TEST(test_logistic_regression_single_output);
     RUN_TEST(test_null_handles_are_harmless);
     RUN_TEST(test_threads_are_a_setting_of_the_network);

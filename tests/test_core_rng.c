@@ -1,4 +1,5 @@
 /* The PCG32 generator: reference output, ranges, rough distribution, shuffles. */
+#include "core/rng.h"
 #include "harness.h"
 #include "mlp.h"
 
@@ -84,11 +85,35 @@ static void test_rng_shuffle_is_a_permutation(void) {
     mlp_rng_shuffle(&rng, NULL, 5);
 }
 
+/* core_rng_advance(k) leaves the state k draws on, in one jump or in pieces. */
+static void test_rng_advance_equals_draws(void) {
+    const uint64_t steps[] = {0, 1, 2, 3, 7, 64, 1000, 65537};
+    for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
+        mlp_rng drawn, jumped;
+        mlp_rng_seed(&drawn, 42, 54 + s);
+        jumped = drawn;
+        for (uint64_t i = 0; i < steps[s]; i++)
+            mlp_rng_u32(&drawn);
+        core_rng_advance(&jumped, steps[s]);
+        CHECK_MSG(drawn.state == jumped.state && drawn.increment == jumped.increment,
+                  "%llu steps", (unsigned long long)steps[s]);
+        CHECK(mlp_rng_u32(&drawn) == mlp_rng_u32(&jumped));
+    }
+    mlp_rng a, b;
+    mlp_rng_seed(&a, 7, 3);
+    b = a;
+    core_rng_advance(&a, 123456789);
+    core_rng_advance(&b, 123456000);
+    core_rng_advance(&b, 789);
+    CHECK(a.state == b.state);
+}
+
 int main(void) {
     RUN_TEST(test_rng_matches_reference_pcg32);
     RUN_TEST(test_rng_streams_differ_and_repeat);
     RUN_TEST(test_rng_below_in_range_and_even);
     RUN_TEST(test_rng_uniform_and_normal_moments);
     RUN_TEST(test_rng_shuffle_is_a_permutation);
+    RUN_TEST(test_rng_advance_equals_draws);
     return harness_finish();
 }

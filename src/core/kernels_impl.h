@@ -1,5 +1,7 @@
 /* The definitions of the network math for one real type: included by kernels_f32.c and
  * kernels_f64.c with REAL, K() and GEMM defined. */
+#include "core/rng.h"
+
 #include "core/activation_impl.h"
 #include "core/loss_impl.h"
 #include "core/dense_impl.h"

@@ -47,8 +47,8 @@ mlp_status K(workspace_reserve)(K(workspace) *ws, size_t capacity, mlp_error *er
 void K(workspace_draw_dropout)(K(workspace) *ws, size_t n, mlp_rng *rng) {
     for (size_t i = 0; i + 1 < ws->spec->num_layers; i++)
         if (ws->mask[i])
-            K(dropout_draw)(ws->mask[i], n * ws->spec->widths[i + 1], (REAL)ws->spec->dropout[i],
-                            rng);
+            K(dropout_draw_parallel)(ws->pool, ws->mask[i], n * ws->spec->widths[i + 1],
+                                     (REAL)ws->spec->dropout[i], rng);
 }
 
 /* What layer i+1 reads: the dropped-out output in training, the plain output otherwise. */

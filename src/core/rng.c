@@ -1,6 +1,6 @@
 /* PCG32 (O'Neill 2014, "PCG: A family of simple fast space-efficient statistically good
  * algorithms for random number generation"): XSH-RR output of a 64-bit LCG. */
-#include "mlp.h"
+#include "core/rng.h"
 
 #include <math.h>
 
@@ -21,6 +21,21 @@ uint32_t mlp_rng_u32(mlp_rng *rng) {
     uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
     uint32_t rot = (uint32_t)(old >> 59u);
     return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+}
+
+void core_rng_advance(mlp_rng *rng, uint64_t steps) {
+    /* state -> m state + c, applied `steps` times, is state -> M state + C with M = m^steps and
+     * C = c (m^(steps-1) + ... + 1): both built by squaring, over the bits of steps. */
+    uint64_t mult = PCG_MULTIPLIER, plus = rng->increment, acc_mult = 1, acc_plus = 0;
+    for (; steps; steps >>= 1) {
+        if (steps & 1) {
+            acc_mult *= mult;
+            acc_plus = acc_plus * mult + plus;
+        }
+        plus = (mult + 1) * plus;
+        mult *= mult;
+    }
+    rng->state = acc_mult * rng->state + acc_plus;
 }
 
 uint32_t mlp_rng_below(mlp_rng *rng, uint32_t n) {
