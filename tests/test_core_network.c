@@ -318,7 +318,7 @@ static void test_dropout_same_on_any_threads(void) {
     for (size_t i = 0; i < 64; i++)
         labels[i] = (int32_t)mlp_rng_below(&data, 3);
     mlp_batch batch = {.x = x, .labels = labels, .n = 64};
-    mlp_rng after1;
+    mlp_rng after1 = {0, 0};
     for (size_t threads = 1; threads <= 3; threads++) {
         mlp_net_spec spec;
         CHECK(mlp_net_spec_default(&spec, 5, hidden, 1, 3, MLP_ACT_RELU, NULL) == MLP_OK);
