@@ -471,9 +471,8 @@ mlp_status mlp_dataset_gather(const mlp_dataset *dataset, const uint32_t *indice
  * values bit for bit, the rows split between the threads. With augmentation, whose random numbers
  * are drawn row after row, and for small batches, on the calling thread alone. */
 mlp_status mlp_net_gather(mlp_net *net, const mlp_dataset *dataset, const uint32_t *indices,
-                          size_t n, const mlp_transform *transform,
-                          const mlp_augment_spec *augment, mlp_rng *rng, float *x_out,
-                          int32_t *labels_out, mlp_error *err);
+                          size_t n, const mlp_transform *transform, const mlp_augment_spec *augment,
+                          mlp_rng *rng, float *x_out, int32_t *labels_out, mlp_error *err);
 
 /* ==== Models, checkpoints and training ======================================================= */
 /* Owned by the command work (issue 4): mlp_model, safetensors checkpoints, schedules, the trainer.

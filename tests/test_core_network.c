@@ -345,8 +345,7 @@ static void test_dropout_same_on_any_threads(void) {
                 mlp_rng_u32(&expect);
             CHECK(expect.state == d.state);
         } else {
-            CHECK_MSG(memcmp(g1, mlp_net_grads(net), np * sizeof *g1) == 0, "%zu threads",
-                      threads);
+            CHECK_MSG(memcmp(g1, mlp_net_grads(net), np * sizeof *g1) == 0, "%zu threads", threads);
             CHECK(d.state == after1.state);
         }
         mlp_net_free(net);

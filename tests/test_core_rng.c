@@ -95,8 +95,8 @@ static void test_rng_advance_equals_draws(void) {
         for (uint64_t i = 0; i < steps[s]; i++)
             mlp_rng_u32(&drawn);
         core_rng_advance(&jumped, steps[s]);
-        CHECK_MSG(drawn.state == jumped.state && drawn.increment == jumped.increment,
-                  "%llu steps", (unsigned long long)steps[s]);
+        CHECK_MSG(drawn.state == jumped.state && drawn.increment == jumped.increment, "%llu steps",
+                  (unsigned long long)steps[s]);
         CHECK(mlp_rng_u32(&drawn) == mlp_rng_u32(&jumped));
     }
     mlp_rng a, b;

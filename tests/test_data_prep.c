@@ -372,8 +372,9 @@ static void test_net_gather_equals_dataset_gather(void) {
         }
         mlp_dataset_free(d);
     }
-    CHECK(mlp_net_gather(NULL, NULL, pick, 1, NULL, NULL, NULL, got, NULL, &e) ==
-          MLP_ERR_ARGUMENT);
+    CHECK(mlp_net_gather(NULL, NULL, pick, 1, NULL, NULL, NULL, got, NULL, &e) == MLP_ERR_ARGUMENT);
+    CHECK(mlp_dataset_gather(NULL, pick, 1, NULL, NULL, NULL, got, NULL, &e) == MLP_ERR_ARGUMENT);
+    CHECK_MSG(strstr(e.message, "NULL") != NULL, "%s", e.message);
     free(pick), free(want), free(got), free(want_labels), free(got_labels);
 }
 

@@ -24,6 +24,7 @@ static mlp_status gather_check(const mlp_dataset *d, const uint32_t *indices, si
                                const mlp_transform *transform, const mlp_augment_spec *augment,
                                mlp_rng *rng, const float *x_out, const int32_t *labels_out,
                                mlp_error *err) {
+    if (!d) return mlp_fail(err, MLP_ERR_ARGUMENT, "gather: the data set is NULL");
     if (n && (!indices || !x_out))
         return mlp_fail(err, MLP_ERR_ARGUMENT, "gather: NULL indices or output buffer");
     if (labels_out && !d->labels)
@@ -75,8 +76,8 @@ mlp_status mlp_dataset_gather(const mlp_dataset *d, const uint32_t *indices, siz
     return MLP_OK;
 }
 
-/* Below this many values a batch is gathered on the caller alone: waking a worker costs about as
- * much as converting 64 K bytes. */
+/* Below this many values (84 images of 784 pixels) a batch is gathered on the caller alone: a
+ * small batch is not worth waking a worker for. */
 #define PARALLEL_MIN_VALUES 65536
 /* Chunks per thread, as the products cut theirs: a descheduled thread delays only its chunk. */
 #define CHUNKS_PER_THREAD 4
