@@ -9,9 +9,6 @@ static void K(dropout_draw)(REAL *restrict mask, size_t count, REAL p, mlp_rng *
         mask[i] = (REAL)mlp_rng_uniform(rng) >= p ? scale : 0;
 }
 
-/* Below this many draws a mask is drawn on the calling thread alone: waking a worker costs more. */
-#define DROPOUT_PARALLEL_MIN 65536
-
 typedef struct {
     REAL *mask;
     size_t count;
@@ -34,7 +31,7 @@ static void K(dropout_part)(void *arg, size_t part, size_t parts) {
 static void K(dropout_draw_parallel)(parallel_pool *pool, REAL *mask, size_t count, REAL p,
                                      mlp_rng *rng) {
     size_t parts = parallel_pool_threads(pool);
-    if (parts < 2 || count < DROPOUT_PARALLEL_MIN) {
+    if (parts < 2 || count < PARALLEL_MIN_ELEMENTS) {
         K(dropout_draw)(mask, count, p, rng);
         return;
     }

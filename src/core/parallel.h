@@ -23,6 +23,12 @@ size_t parallel_pool_threads(const parallel_pool *pool);
 
 /* The most chunks a task is cut into (one bit each in a 32-bit claim mask). */
 #define PARALLEL_MAX_CHUNKS 32
+/* Chunks per thread a task is cut into: enough that a late or descheduled thread leaves little
+ * for the others. */
+#define PARALLEL_CHUNKS_PER_THREAD 4
+/* Below this many values an element-wise pass (a batch gather, a dropout mask) stays on the
+ * calling thread: a small pass is not worth waking a worker for. */
+#define PARALLEL_MIN_ELEMENTS 65536
 
 /* Runs task(arg, chunk, chunks) for every chunk < chunks, some on the calling thread; returns when
  * all have finished. A NULL pool runs them all on the caller in order. chunks above

@@ -10,8 +10,6 @@
 #define PARALLEL_MIN_MULTIPLY_ADDS 500000
 /* From this many rows on, a forward product is cut by rows (product_rows_part). */
 #define ROW_SPLIT_MIN_ROWS 256
-/* Chunks per thread: enough that a late or descheduled thread leaves little for the others. */
-#define CHUNKS_PER_THREAD 4
 
 /* [*i0, *i1): chunk `part` of `parts` of `count` items cut at multiples of `unit`. */
 static void chunk_range(size_t count, size_t unit, size_t part, size_t parts, size_t *i0,
@@ -86,13 +84,14 @@ void core_blas_threads(size_t threads) {
 
 /* The number of chunks for `units` blocks of work: a few per thread, at most one per block. */
 static size_t chunk_count(const parallel_pool *pool, size_t units) {
-    size_t chunks = CHUNKS_PER_THREAD * parallel_pool_threads(pool);
+    size_t chunks = PARALLEL_CHUNKS_PER_THREAD * parallel_pool_threads(pool);
     if (chunks > PARALLEL_MAX_CHUNKS) chunks = PARALLEL_MAX_CHUNKS;
     return chunks < units ? chunks : units;
 }
 
-static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
-                const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
+static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
+                           size_t k, const float *a, size_t lda, const float *b, size_t ldb,
+                           float *c, size_t ldc) {
     if (m == 0 || n == 0) return;
     if (!sgemm_avx512_supported() || (trans_a && trans_b)) {
         cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
@@ -139,9 +138,9 @@ static void row_product_part(void *arg, size_t part, size_t parts) {
     if (r->done) r->done(r->done_arg, i0, i1);
 }
 
-static void core_sgemm_tn_rows_run(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
-                        size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
-                        core_rows_done done, void *done_arg) {
+static void core_sgemm_tn_rows_run(parallel_pool *pool, size_t m, size_t n, size_t k,
+                                   const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                                   size_t ldc, core_rows_done done, void *done_arg) {
     if (m == 0) return;
     if (!sgemm_avx512_supported() || n == 0) {
         core_sgemm(pool, true, false, m, n, k, a, lda, b, ldb, c, ldc);
@@ -262,9 +261,9 @@ static bf16_product bf16_pack(parallel_pool *pool, const core_bf16_buffers *bf16
     return (bf16_product){m, n, kp, bf16->a, bf16->b, c, ldc, NULL, NULL};
 }
 
-static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
-               size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
-               float *c, size_t ldc) {
+static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
+                          bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                          const float *b, size_t ldb, float *c, size_t ldc) {
     if (!bf16 || (trans_a && trans_b)) {
         core_sgemm(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
         return;
@@ -288,9 +287,10 @@ void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
     core_denormals_restore(mode);
 }
 
-static void core_gemm_tn_rows_run(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
-                       size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
-                       size_t ldc, core_rows_done done, void *done_arg) {
+static void core_gemm_tn_rows_run(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m,
+                                  size_t n, size_t k, const float *a, size_t lda, const float *b,
+                                  size_t ldb, float *c, size_t ldc, core_rows_done done,
+                                  void *done_arg) {
     if (!bf16 || m == 0 || n == 0) {
         core_sgemm_tn_rows(pool, m, n, k, a, lda, b, ldb, c, ldc, done, done_arg);
         return;

@@ -76,12 +76,6 @@ mlp_status mlp_dataset_gather(const mlp_dataset *d, const uint32_t *indices, siz
     return MLP_OK;
 }
 
-/* Below this many values (84 images of 784 pixels) a batch is gathered on the caller alone: a
- * small batch is not worth waking a worker for. */
-#define PARALLEL_MIN_VALUES 65536
-/* Chunks per thread, as the products cut theirs: a descheduled thread delays only its chunk. */
-#define CHUNKS_PER_THREAD 4
-
 typedef struct {
     const mlp_dataset *d;
     const uint32_t *indices;
@@ -102,8 +96,8 @@ mlp_status mlp_net_gather(mlp_net *net, const mlp_dataset *d, const uint32_t *in
                           mlp_rng *rng, float *x_out, int32_t *labels_out, mlp_error *err) {
     if (!net) return mlp_fail(err, MLP_ERR_ARGUMENT, "gather: net is NULL");
     MLP_TRY(gather_check(d, indices, n, transform, augment, rng, x_out, labels_out, err));
-    parallel_pool *pool = augment || n * d->features < PARALLEL_MIN_VALUES ? NULL : net_pool(net);
-    size_t chunks = CHUNKS_PER_THREAD * parallel_pool_threads(pool);
+    parallel_pool *pool = augment || n * d->features < PARALLEL_MIN_ELEMENTS ? NULL : net_pool(net);
+    size_t chunks = PARALLEL_CHUNKS_PER_THREAD * parallel_pool_threads(pool);
     if (!pool || chunks > n) {
         gather_rows(d, indices, 0, n, transform, augment, rng, x_out, labels_out);
         return MLP_OK;
