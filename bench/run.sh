@@ -23,7 +23,13 @@
 # usage: bench/run.sh [--smoke] BUILD_DIR
 #   --smoke: a few seconds: 1,000 samples, one timed epoch, two networks, small SGEMM, the env
 #            setting at 2 threads only; checks that every side still runs, measures nothing.
-# Environment: EPOCHS (default 5) the timed epochs per measurement, after one warm-up epoch;
+# Rounds: every network's training sides (mlp, mlp-bf16, numpy, torch-t1) run ROUNDS times (default
+# 3), each round through every setting and thread count in turn, so that the sides a ratio compares
+# are measured minutes apart at most and the machine's drift (other tenants) falls on each round
+# alike; RESULT lines carry round=R, and bench/report.py reports medians over the rounds, and each
+# ratio as the median of its per-round ratios. Stand-alone runs and torch-t2 run in round 1 only.
+# Environment: ROUNDS (default 3); EPOCHS (default 2) the timed epochs per measurement, after one
+# warm-up epoch;
 # LIMIT (default 0: all 60,000) the training samples of every row, the wide network's 30,000
 # included when smaller; T2_LIMIT and T2_EPOCHS (20,000 and 2) those of torch-t2; SETTINGS
 # (default: auto, env where the environment sets an OpenBLAS variable, avx512 where the CPU has
@@ -45,8 +51,10 @@ python=/usr/bin/python3
 # samples, 3 timed epochs, to keep the run short. Smoke mode: tiny and quick.
 if [ "$smoke" = 1 ]; then
     configs="200:50 200,100:100" epochs=1 limit=1000 sgemm_n=256 settings=env threads_list=2
+    rounds=1
 else
-    configs=${CONFIGS:-200:50 200:128 200:1000 200,100:100 1024,1024:256:30000:3} epochs=${EPOCHS:-5}
+    configs=${CONFIGS:-200:50 200:128 200:1000 200,100:100 1024,1024:256:30000:3} epochs=${EPOCHS:-2}
+    rounds=${ROUNDS:-3}
     limit=${LIMIT:-0} sgemm_n=2048 threads_list=${THREADS:-1 2}
     # env is auto itself when the environment sets neither variable; avx512 only where the CPU has
     # AVX-512 (F): OpenBLAS's own detection does not know every such CPU (0.3.21 takes an Intel
@@ -65,7 +73,9 @@ $python -c "import numpy" 2>/dev/null && have_numpy=1
 $python -c "import torch" 2>/dev/null && have_torch=1
 
 # side SETTING THREADS COMMAND...: runs COMMAND in the setting with OPENBLAS_NUM_THREADS=THREADS
-# and appends " setting=S threads=T" to its RESULT lines. A failing command stops the run.
+# and appends " setting=S threads=T" (and " round=R" inside a round) to its RESULT lines. A failing
+# command stops the run.
+round=
 side() {
     s=$1 t=$2
     shift 2
@@ -76,7 +86,7 @@ side() {
     else
         out=$(env OPENBLAS_NUM_THREADS="$t" "$@")
     fi
-    printf '%s\n' "$out" | sed "/^RESULT /s/\$/ setting=$s threads=$t/"
+    printf '%s\n' "$out" | sed "/^RESULT /s/\$/ setting=$s threads=$t${round:+ round=$round}/"
 }
 # standalone SETTING THREADS COMMAND...: the same, in an environment holding only PATH, HOME and
 # the OpenBLAS variables of the setting.
@@ -123,30 +133,35 @@ raw=$build/bench/raw.txt
         esac
         [ "$smoke" = 0 ] || { n=$limit e=$epochs; }
         args="--hidden $hidden --batch $batch --epochs $e --warmup 1 --limit $n"
-        for setting in $settings; do
-            for t in $threads_list; do
-                # shellcheck disable=SC2086 # args are words on purpose
-                side "$setting" "$t" "$build/bench/mlp_bench" $args
-                # shellcheck disable=SC2086
-                side "$setting" "$t" "$build/bench/mlp_bench" $args --precision bf16
-                if [ "$have_numpy" = 1 ]; then
+        for round in $(seq "$rounds"); do
+            for setting in $settings; do
+                for t in $threads_list; do
+                    # shellcheck disable=SC2086 # args are words on purpose
+                    side "$setting" "$t" "$build/bench/mlp_bench" $args
                     # shellcheck disable=SC2086
-                    side "$setting" "$t" $python "$here/numpy_bench.py" $args
-                    [ "$smoke" = 1 ] || standalone "$setting" "$t" $python "$here/numpy_bench.py" $args --standalone
-                fi
-                if [ "$have_torch" = 1 ]; then
-                    # shellcheck disable=SC2086
-                    side "$setting" "$t" $python "$here/torch_bench.py" $args --threads 1
-                    [ "$smoke" = 1 ] || standalone "$setting" "$t" $python "$here/torch_bench.py" $args --threads 1 --standalone
-                    if [ "$smoke" = 0 ] && [ "$t" = 2 ]; then
+                    side "$setting" "$t" "$build/bench/mlp_bench" $args --precision bf16
+                    if [ "$have_numpy" = 1 ]; then
                         # shellcheck disable=SC2086
-                        side "$setting" "$t" $python "$here/torch_bench.py" --hidden "$hidden" \
-                            --batch "$batch" --epochs "${T2_EPOCHS:-2}" --warmup 1 \
-                            --limit "${T2_LIMIT:-20000}" --threads 2
+                        side "$setting" "$t" $python "$here/numpy_bench.py" $args
+                        [ "$smoke" = 1 ] || [ "$round" != 1 ] ||
+                            standalone "$setting" "$t" $python "$here/numpy_bench.py" $args --standalone
                     fi
-                fi
+                    if [ "$have_torch" = 1 ]; then
+                        # shellcheck disable=SC2086
+                        side "$setting" "$t" $python "$here/torch_bench.py" $args --threads 1
+                        [ "$smoke" = 1 ] || [ "$round" != 1 ] ||
+                            standalone "$setting" "$t" $python "$here/torch_bench.py" $args --threads 1 --standalone
+                        if [ "$smoke" = 0 ] && [ "$t" = 2 ] && [ "$round" = 1 ]; then
+                            # shellcheck disable=SC2086
+                            side "$setting" "$t" $python "$here/torch_bench.py" --hidden "$hidden" \
+                                --batch "$batch" --epochs "${T2_EPOCHS:-2}" --warmup 1 \
+                                --limit "${T2_LIMIT:-20000}" --threads 2
+                        fi
+                    fi
+                done
             done
         done
+        round=
     done
     for setting in $settings; do
         for t in $threads_list; do

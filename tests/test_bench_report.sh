@@ -1,0 +1,45 @@
+#!/bin/sh
+# bench/report.py on a made-up run of three rounds: every figure is the median over the rounds and
+# every ratio the median of the ratios within a round, not the ratio of the medians.
+root=$(cd "$(dirname "$0")/.." && pwd)
+passed=0 failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+blas='blas="OpenBLAS test; kernels Test; threads 2"'
+# mlp / numpy per round: 300/100 = 3, 200/100 = 2, 300/150 = 2. Medians 300 and 100 would give 3.
+{
+    echo "MACHINE test machine"
+    echo "LOAD start: 0.10 0.10 0.10"
+    echo "RESULT side=sgemm n=2048 best_gflops=100.0 median_gflops=90.0 $blas setting=auto threads=2"
+    for r in "1 300 100" "2 200 100" "3 300 150"; do
+        set -- $r
+        for side in "mlp $2" "numpy $3"; do
+            set -- "$1" $side
+            echo "RESULT side=$2 net=784-200-10 batch=50 samples_per_s=$3 infer_samples_per_s=$3" \
+                "test_accuracy=0.85 peak_rss_mib=10 $blas setting=auto threads=2 round=$1"
+        done
+    done
+    echo "LOAD end: 0.10 0.10 0.10"
+    echo "DONE"
+} >"$dir/raw.txt"
+if /usr/bin/python3 "$root/bench/report.py" "$dir/raw.txt" >"$dir/report.md" 2>"$dir/err"; then
+    pass bench_report_runs
+else
+    fail bench_report_runs "$(cat "$dir/err")"
+fi
+if grep -q '^| 784-200-10 batch 50: mlp / best peer ≥ 2.5× | 2.00× (rounds 2.00-3.00) (numpy (auto)) | \*\*not met\*\* |$' "$dir/report.md"; then
+    pass bench_report_ratio_is_median_of_round_ratios
+else
+    fail bench_report_ratio_is_median_of_round_ratios "$(grep 'best peer ≥' "$dir/report.md")"
+fi
+if grep -q '^| 784-200-10 | 50 | 300 | 100 | numpy | 2.00× |' "$dir/report.md" &&
+    grep -q '^Rounds: 3\.' "$dir/report.md"; then
+    pass bench_report_figures_are_medians
+else
+    fail bench_report_figures_are_medians "$(grep -E '^\| 784-200-10 \| 50 |^Rounds' "$dir/report.md")"
+fi
+echo "$passed passed, $failed failed, 0 skipped"
+[ "$failed" -eq 0 ]
