@@ -67,8 +67,8 @@ INLINE __mmask16 first(size_t count) {
     return (__mmask16)(count >= 16 ? 0xffff : (1u << count) - 1);
 }
 
-void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld,
-                               uint32_t *dst) {
+void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
+                               size_t ldd) {
     size_t kp = (cols + 1) / 2;
     for (size_t j0 = 0; j0 < rows; j0 += 16)
         for (size_t p0 = 0; p0 < kp; p0 += 16) {
@@ -84,7 +84,7 @@ void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_
             transpose16(r);
             __mmask16 store = first(rows - j0);
             for (size_t pp = 0; pp < 16 && p0 + pp < kp; pp++)
-                _mm512_mask_storeu_epi32(dst + (p0 + pp) * rows + j0, store, r[pp]);
+                _mm512_mask_storeu_epi32(dst + (p0 + pp) * ldd + j0, store, r[pp]);
         }
 }
 
@@ -202,9 +202,9 @@ void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, 
     (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
 }
 
-void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld,
-                               uint32_t *dst) {
-    (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
+void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
+                               size_t ldd) {
+    (void)rows, (void)cols, (void)src, (void)ld, (void)dst, (void)ldd;
 }
 
 void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, size_t ld,

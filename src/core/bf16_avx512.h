@@ -28,9 +28,10 @@ void bf16_pack_rows(size_t rows, size_t cols, const float *src, size_t ld, uint3
  * j < cols, the missing row of an odd rows zero: pairs of rows interleaved. */
 void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst);
 
-/* bf16_pack_rows, transposed: dst[p rows + r] = the pair (src[r ld + 2p], src[r ld + 2p + 1]). */
-void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld,
-                               uint32_t *dst);
+/* bf16_pack_rows, transposed: dst[p ldd + r] = the pair (src[r ld + 2p], src[r ld + 2p + 1])
+ * (ldd >= rows: a block of rows of a wider pack). */
+void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
+                               size_t ldd);
 
 /* bf16_pack_row_pairs, transposed: dst[j kp + p] = the pair (src[2p ld + j], src[(2p + 1) ld + j]),
  * kp = ceil(rows / 2). */

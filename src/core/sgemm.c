@@ -225,7 +225,11 @@ typedef struct {
 } bf16_packing;
 
 /* Chunk `part` of `parts` of both packs; each pack is cut where its output rows are independent
- * (A's rows, or B's pairs of k), at the 16-wide blocks the transposing packs work in. */
+ * (A's rows, or B's pairs of k), at the 16-wide blocks the transposing packs work in. B stored
+ * [n, k] (W in a forward product) is cut by its rows instead, so each thread packs about the rows
+ * of W it updates in the training step: cut by k, every thread read every row of W, and each
+ * update then had to take its rows' cache lines back from the other core (at batch 50 on 2 threads
+ * the update took a third of the step, and bf16 ran slower than on one thread). */
 static void bf16_pack_part(void *arg, size_t part, size_t parts) {
     const bf16_packing *q = arg;
     size_t kp = (q->k + 1) / 2, i0, i1, p0, p1;
@@ -238,13 +242,17 @@ static void bf16_pack_part(void *arg, size_t part, size_t parts) {
         if (i0 < i1)
             bf16_pack_rows(i1 - i0, q->k, q->a + i0 * q->lda, q->lda, q->bf16->a + i0 * kp);
     }
-    chunk_range(kp, q->trans_b ? 16 : 1, part, parts, &p0, &p1);
+    if (q->trans_b) { /* B stored [n, k]: cut its rows, op(B)'s columns */
+        chunk_range(q->n, 16, part, parts, &i0, &i1);
+        if (i0 < i1)
+            bf16_pack_rows_transposed(i1 - i0, q->k, q->b + i0 * q->ldb, q->ldb, q->bf16->b + i0,
+                                      q->n);
+        return;
+    }
+    chunk_range(kp, 1, part, parts, &p0, &p1);
     if (p0 >= p1) return;
     size_t k0 = 2 * p0, k1 = 2 * p1 < q->k ? 2 * p1 : q->k;
-    if (q->trans_b) /* B stored [n, k]: cut its columns, op(B)'s k */
-        bf16_pack_rows_transposed(q->n, k1 - k0, q->b + k0, q->ldb, q->bf16->b + p0 * q->n);
-    else
-        bf16_pack_row_pairs(k1 - k0, q->n, q->b + k0 * q->ldb, q->ldb, q->bf16->b + p0 * q->n);
+    bf16_pack_row_pairs(k1 - k0, q->n, q->b + k0 * q->ldb, q->ldb, q->bf16->b + p0 * q->n);
 }
 
 /* Packs both operands, on the pool's threads for products worth waking them, and returns the
@@ -253,12 +261,12 @@ static bf16_product bf16_pack(parallel_pool *pool, const core_bf16_buffers *bf16
                               bool trans_b, size_t m, size_t n, size_t k, const float *a,
                               size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
     bf16_packing q = {bf16, trans_a, trans_b, m, n, k, a, b, lda, ldb};
-    size_t kp = (k + 1) / 2, longer = m > kp ? m : kp;
+    size_t b_units = trans_b ? n : (k + 1) / 2, longer = m > b_units ? m : b_units;
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_pack_part(&q, 0, 1);
     else
         parallel_run(pool, bf16_pack_part, &q, chunk_count(pool, (longer + 15) / 16));
-    return (bf16_product){m, n, kp, bf16->a, bf16->b, c, ldc, NULL, NULL};
+    return (bf16_product){m, n, (k + 1) / 2, bf16->a, bf16->b, c, ldc, NULL, NULL};
 }
 
 static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
