@@ -32,10 +32,11 @@ static void reference(bool ta, bool tb, size_t m, size_t n, size_t k, const floa
         }
 }
 
-/* One product: core_sgemm with no pool, 2 and 3 threads, all equal bit for bit and close to the
- * reference (|error| <= 1e-5 * k, the values being in [-0.5, 0.5]). lda/ldb exceed the widths to
- * catch stride mix-ups. */
-static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parallel_pool **pools) {
+/* One product: core_sgemm (core_gemm_train_forward when `train`, for ta false and tb true) with
+ * no pool, 2 and 3 threads, all equal bit for bit and close to the reference (|error| <= 1e-5 * k,
+ * the values being in [-0.5, 0.5]). lda/ldb exceed the widths to catch stride mix-ups. */
+static void check_any_product(bool train, bool ta, bool tb, size_t m, size_t n, size_t k,
+                              parallel_pool **pools) {
     size_t a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
     size_t lda = a_cols + 3, ldb = b_cols + 5;
     float *a = random_matrix(a_rows * lda, (uint32_t)(m * 31 + k));
@@ -45,7 +46,11 @@ static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parall
     reference(ta, tb, m, n, k, a, lda, b, ldb, want);
     for (int t = 0; t < 3; t++) {
         got[t] = random_matrix(m * n, 99); /* garbage that must be overwritten */
-        core_sgemm(t ? pools[t - 1] : NULL, ta, tb, m, n, k, a, lda, b, ldb, got[t], n);
+        if (train)
+            core_gemm_train_forward(t ? pools[t - 1] : NULL, NULL, m, n, k, a, lda, b, ldb, got[t],
+                                    n);
+        else
+            core_sgemm(t ? pools[t - 1] : NULL, ta, tb, m, n, k, a, lda, b, ldb, got[t], n);
     }
     double worst = 0;
     for (size_t i = 0; i < m * n; i++)
@@ -60,6 +65,10 @@ static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parall
     CHECK_MSG(worst <= 1e-5 * (double)(k + 1), "ta %d tb %d m %zu n %zu k %zu: error %g", ta, tb, m,
               n, k, worst);
     CHECK_MSG(same, "ta %d tb %d m %zu n %zu k %zu: threads change the result", ta, tb, m, n, k);
+}
+
+static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parallel_pool **pools) {
+    check_any_product(false, ta, tb, m, n, k, pools);
 }
 
 static void check_all_shapes(bool ta, bool tb) {
@@ -95,6 +104,22 @@ static void test_input_gradient_product(void) {
 }
 static void test_both_transposed_product(void) {
     check_all_shapes(true, true);
+}
+
+/* The forward product of a training step: cut by W's rows where W has at least as many rows as
+ * x (256 x 1024 here, and a square one), by samples otherwise (1000 x 200), below the threaded
+ * size on one thread; the same bits on any thread count either way. */
+static void test_train_forward_product(void) {
+    parallel_pool *pools[2] = {NULL, NULL};
+    CHECK(parallel_pool_new(&pools[0], 2, NULL) == MLP_OK);
+    CHECK(parallel_pool_new(&pools[1], 3, NULL) == MLP_OK);
+    static const size_t shapes[][3] = {{1, 1, 1},        {7, 65, 17},    {50, 200, 784},
+                                       {256, 1024, 100}, {300, 300, 64}, {1000, 200, 784},
+                                       {257, 10, 200},   {301, 303, 33}};
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+        check_any_product(true, false, true, shapes[i][0], shapes[i][1], shapes[i][2], pools);
+    parallel_pool_free(pools[0]);
+    parallel_pool_free(pools[1]);
 }
 
 static void count_chunk(void *arg, size_t chunk, size_t chunks) {
@@ -236,6 +261,7 @@ int main(void) {
     RUN_TEST(test_weight_gradient_product);
     RUN_TEST(test_input_gradient_product);
     RUN_TEST(test_both_transposed_product);
+    RUN_TEST(test_train_forward_product);
     RUN_TEST(test_pool_runs_every_chunk_once);
     RUN_TEST(test_pool_lowers_chunk_count);
     RUN_TEST(test_row_blocks_product);

@@ -6,10 +6,15 @@
  * (core_gemm_tn_rows). Shapes: x [n, in], W [out,
  * in] (PyTorch's nn.Linear), z and delta [n, out]. */
 
-/* z = x W^T. */
-static void K(dense_linear)(parallel_pool *pool, const core_bf16_buffers *bf16, const REAL *x,
-                            size_t n, size_t in, size_t out, const REAL *w, REAL *z) {
-    GEMM(pool, bf16, false, true, n, out, in, x, in, w, in, z, out);
+/* z = x W^T; in training cut over the threads as the weight gradient's rows are
+ * (GEMM_TRAIN_FORWARD). */
+static void K(dense_linear)(parallel_pool *pool, const core_bf16_buffers *bf16, bool training,
+                            const REAL *x, size_t n, size_t in, size_t out, const REAL *w,
+                            REAL *z) {
+    if (training)
+        GEMM_TRAIN_FORWARD(pool, bf16, n, out, in, x, in, w, in, z, out);
+    else
+        GEMM(pool, bf16, false, true, n, out, in, x, in, w, in, z, out);
 }
 
 /* Given delta = dL/dz: first (delta_in not NULL) dL/dx = delta W, the next layer down's delta

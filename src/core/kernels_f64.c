@@ -27,8 +27,16 @@ static void dgemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, si
     if (done) done(done_arg, 0, m);
 }
 
+/* z = x W^T through dgemm: the double pass has no threads to cut the product for. */
+static void dgemm_train_forward(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m,
+                                size_t n, size_t k, const double *x, size_t ldx, const double *w,
+                                size_t ldw, double *z, size_t ldz) {
+    dgemm(pool, bf16, false, true, m, n, k, x, ldx, w, ldw, z, ldz);
+}
+
 #define REAL double
 #define K(name) name##_f64
 #define GEMM dgemm
 #define GEMM_TN_ROWS dgemm_tn_rows
+#define GEMM_TRAIN_FORWARD dgemm_train_forward
 #include "core/kernels_impl.h"

@@ -64,7 +64,7 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
     const REAL *in = first_layer == 0 ? x : K(layer_output)(ws, first_layer - 1, training);
     for (size_t i = first_layer; i < last; i++) {
         size_t width = spec->widths[i + 1];
-        K(dense_linear)(ws->pool, ws->bf16, in, n, spec->widths[i], width,
+        K(dense_linear)(ws->pool, ws->bf16, training, in, n, spec->widths[i], width,
                         ws->params + ws->layout->weight[i], ws->act[i]);
         K(activate_rows)(ws->act[i], ws->params + ws->layout->bias[i], n, width,
                          spec->activation[i], slope);
@@ -73,7 +73,7 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
         in = K(layer_output)(ws, i, training);
     }
     size_t k = spec->widths[last + 1];
-    K(dense_linear)(ws->pool, ws->bf16, in, n, spec->widths[last], k,
+    K(dense_linear)(ws->pool, ws->bf16, training, in, n, spec->widths[last], k,
                     ws->params + ws->layout->weight[last], ws->act[last]);
     double loss =
         K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);

@@ -26,8 +26,8 @@ typedef void (*core_rows_done)(void *arg, size_t begin, size_t end);
 /* C = A^T B (A stored [k, m]), the values core_sgemm(trans_a) gives, cut by rows of C: each block
  * of rows, once written, is handed to done(done_arg, begin, end) (done may be NULL) on the thread
  * that wrote it. With C the gradient of a layer's weights W, the blocks are the rows of W each
- * thread multiplied in the forward product (batches under 256 samples; larger ones cut the forward
- * product by samples), so they are still in its cache. */
+ * thread multiplied in the forward product of core_gemm_train_forward where it is cut by W's rows,
+ * so they are still in its cache. */
 void core_sgemm_tn_rows(parallel_pool *pool, size_t m, size_t n, size_t k, const float *a,
                         size_t lda, const float *b, size_t ldb, float *c, size_t ldc,
                         core_rows_done done, void *done_arg);
@@ -56,6 +56,17 @@ void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
 void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
                        size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
                        size_t ldc, core_rows_done done, void *done_arg);
+
+/* z = x W^T, core_gemm(pool, bf16, false, true, ...) for the forward product of a training step:
+ * cut by the rows of W, in the blocks core_gemm_tn_rows hands to done, wherever W has at least as
+ * many rows as x (n >= m), so that the thread that updates a block of W's rows is the one that
+ * read them. core_gemm cuts a forward product of 256 samples or more by samples (inference),
+ * which reads x once but has every thread read all of W; in a training step each update then
+ * pulls its rows' cache lines back from the other cores. The cut, and so the kernel and its
+ * order of summation, follow from the shapes alone: the same bits on any thread count. */
+void core_gemm_train_forward(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
+                             size_t k, const float *x, size_t ldx, const float *w, size_t ldw,
+                             float *z, size_t ldz);
 
 /* Whether core_sgemm uses the AVX-512 kernels on this CPU. */
 bool core_sgemm_uses_avx512(void);
