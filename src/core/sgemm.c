@@ -230,9 +230,9 @@ typedef struct {
 /* Chunk `part` of `parts` of both packs; each pack is cut where its output rows are independent
  * (A's rows, or B's pairs of k), at the 16-wide blocks the transposing packs work in. B stored
  * [n, k] (W in a forward product) is cut by its rows instead, so each thread packs about the rows
- * of W it updates in the training step: cut by k, every thread read every row of W, and each
- * update then had to take its rows' cache lines back from the other core (at batch 50 on 2 threads
- * the update took a third of the step, and bf16 ran slower than on one thread). */
+ * of W it updates in the training step: cut along k, every thread would read every row of W, and
+ * each update would then take its rows' cache lines back from the other cores (at batch 50 on 2
+ * threads that was a third of the step). */
 static void bf16_pack_part(void *arg, size_t part, size_t parts) {
     const bf16_packing *q = arg;
     size_t kp = (q->k + 1) / 2, i0, i1, p0, p1;
