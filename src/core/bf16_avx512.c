@@ -44,7 +44,8 @@ void bf16_pack_rows(size_t rows, size_t cols, const float *src, size_t ld, uint3
     }
 }
 
-void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst) {
+void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
+                         size_t kp, size_t p0) {
     /* to_bf16(row 2p+1, row 2p) holds row 2p's 16 values then row 2p+1's; interleave them. */
     const __m512i interleave =
         _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7, 22, 6,
@@ -52,12 +53,11 @@ void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, 
     for (size_t p = 0; p < (rows + 1) / 2; p++) {
         const float *s0 = src + 2 * p * ld, *s1 = s0 + ld;
         bool second = 2 * p + 1 < rows;
-        uint32_t *d = dst + p * cols;
         for (size_t j = 0; j < cols; j += 16) {
             __mmask16 m = (__mmask16)(cols - j >= 16 ? 0xffff : (1u << (cols - j)) - 1);
             __m512 lo = _mm512_maskz_loadu_ps(m, s0 + j);
             __m512 hi = second ? _mm512_maskz_loadu_ps(m, s1 + j) : _mm512_setzero_ps();
-            _mm512_mask_storeu_epi32(d + j, m,
+            _mm512_mask_storeu_epi32(dst + bf16_b_index(kp, p0 + p, j), m,
                                      _mm512_permutexvar_epi16(interleave, to_bf16(hi, lo)));
         }
     }
@@ -68,7 +68,7 @@ INLINE __mmask16 first(size_t count) {
 }
 
 void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
-                               size_t ldd) {
+                               size_t j_first) {
     size_t kp = (cols + 1) / 2;
     for (size_t j0 = 0; j0 < rows; j0 += 16)
         for (size_t p0 = 0; p0 < kp; p0 += 16) {
@@ -84,7 +84,8 @@ void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_
             transpose16(r);
             __mmask16 store = first(rows - j0);
             for (size_t pp = 0; pp < 16 && p0 + pp < kp; pp++)
-                _mm512_mask_storeu_epi32(dst + (p0 + pp) * ldd + j0, store, r[pp]);
+                _mm512_mask_storeu_epi32(dst + bf16_b_index(kp, p0 + pp, j_first + j0), store,
+                                         r[pp]);
         }
 }
 
@@ -157,17 +158,18 @@ INLINE void tile(const int mr, const int nv, __mmask16 last, size_t kp, const ui
     TILE(STORE)
 }
 
-#define TILE_COLUMNS 64
-
-void bf16_gemm(size_t m, size_t kp, const uint32_t *a, size_t lda, const uint32_t *b, size_t ldb,
-               float *c, size_t ldc, size_t j0, size_t j1) {
-    for (size_t j = j0; j < j1; j += TILE_COLUMNS) {
-        size_t cols = j1 - j < TILE_COLUMNS ? j1 - j : TILE_COLUMNS;
+void bf16_gemm(size_t m, size_t kp, const uint32_t *a, size_t lda, const uint32_t *b, float *c,
+               size_t ldc, size_t j0, size_t j1) {
+    const size_t ldb = BF16_PANEL; /* a tile never crosses a panel's edge */
+    for (size_t j = j0, next; j < j1; j = next) {
+        next = (j / BF16_PANEL + 1) * BF16_PANEL;
+        if (next > j1) next = j1;
+        size_t cols = next - j;
         int nv = (int)((cols + 15) / 16);
         __mmask16 last = (__mmask16)(cols % 16 ? (1u << (cols % 16)) - 1 : 0xffff);
         for (size_t i = 0; i < m; i += BF16_ROWS) {
             int mr = m - i < BF16_ROWS ? (int)(m - i) : BF16_ROWS;
-            const uint32_t *ai = a + i * lda, *bj = b + j;
+            const uint32_t *ai = a + i * lda, *bj = b + bf16_b_index(kp, 0, j);
             float *cij = c + i * ldc + j;
 #define CASE(R, V)                                                                                 \
     case R * 8 + V:                                                                                \
@@ -198,13 +200,14 @@ void bf16_pack_rows(size_t rows, size_t cols, const float *src, size_t ld, uint3
     (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
 }
 
-void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst) {
-    (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
+void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
+                         size_t kp, size_t p0) {
+    (void)rows, (void)cols, (void)src, (void)ld, (void)dst, (void)kp, (void)p0;
 }
 
 void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
-                               size_t ldd) {
-    (void)rows, (void)cols, (void)src, (void)ld, (void)dst, (void)ldd;
+                               size_t j0) {
+    (void)rows, (void)cols, (void)src, (void)ld, (void)dst, (void)j0;
 }
 
 void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, size_t ld,
@@ -212,10 +215,9 @@ void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, 
     (void)rows, (void)cols, (void)src, (void)ld, (void)dst;
 }
 
-void bf16_gemm(size_t m, size_t kp, const uint32_t *a, size_t lda, const uint32_t *b, size_t ldb,
-               float *c, size_t ldc, size_t j0, size_t j1) {
-    (void)m, (void)kp, (void)a, (void)lda, (void)b, (void)ldb, (void)c, (void)ldc, (void)j0,
-        (void)j1;
+void bf16_gemm(size_t m, size_t kp, const uint32_t *a, size_t lda, const uint32_t *b, float *c,
+               size_t ldc, size_t j0, size_t j1) {
+    (void)m, (void)kp, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)j0, (void)j1;
 }
 
 #endif

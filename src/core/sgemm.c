@@ -185,7 +185,7 @@ size_t core_bf16_words_a(size_t m, size_t k) {
 }
 
 size_t core_bf16_words_b(size_t n, size_t k) {
-    return n * ((k + 1) / 2);
+    return (n + BF16_PANEL - 1) / BF16_PANEL * BF16_PANEL * ((k + 1) / 2);
 }
 
 typedef struct {
@@ -202,7 +202,7 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t j0, j1;
     chunk_range(p->n, BF16_COLUMNS, part, parts, &j0, &j1);
-    if (j0 < j1) bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->n, p->c, p->ldc, j0, j1);
+    if (j0 < j1) bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
 }
 
 /* Chunk `part` of `parts` of the output rows, in blocks of BF16_ROWS, handed to done when written
@@ -212,13 +212,13 @@ static void bf16_rows_part(void *arg, size_t part, size_t parts) {
     size_t i0, i1;
     chunk_range(p->m, BF16_ROWS, part, parts, &i0, &i1);
     if (i0 == i1) return;
-    bf16_gemm(i1 - i0, p->kp, p->a + i0 * p->kp, p->kp, p->b, p->n, p->c + i0 * p->ldc, p->ldc, 0,
-              p->n);
+    bf16_gemm(i1 - i0, p->kp, p->a + i0 * p->kp, p->kp, p->b, p->c + i0 * p->ldc, p->ldc, 0, p->n);
     if (p->done) p->done(p->done_arg, i0, i1);
 }
 
 /* What bf16_pack_part packs: op(A) as [m, kp] rows of pairs along k into bf16->a, op(B) as
- * [kp, n] pairs of k rows into bf16->b (kp = ceil(k/2)). */
+ * [kp, n] pairs of k rows, in panels of BF16_PANEL columns (bf16_b_index), into bf16->b
+ * (kp = ceil(k/2)). */
 typedef struct {
     const core_bf16_buffers *bf16;
     bool trans_a, trans_b;
@@ -248,14 +248,13 @@ static void bf16_pack_part(void *arg, size_t part, size_t parts) {
     if (q->trans_b) { /* B stored [n, k]: cut its rows, op(B)'s columns */
         chunk_range(q->n, 16, part, parts, &i0, &i1);
         if (i0 < i1)
-            bf16_pack_rows_transposed(i1 - i0, q->k, q->b + i0 * q->ldb, q->ldb, q->bf16->b + i0,
-                                      q->n);
+            bf16_pack_rows_transposed(i1 - i0, q->k, q->b + i0 * q->ldb, q->ldb, q->bf16->b, i0);
         return;
     }
     chunk_range(kp, 1, part, parts, &p0, &p1);
     if (p0 >= p1) return;
     size_t k0 = 2 * p0, k1 = 2 * p1 < q->k ? 2 * p1 : q->k;
-    bf16_pack_row_pairs(k1 - k0, q->n, q->b + k0 * q->ldb, q->ldb, q->bf16->b + p0 * q->n);
+    bf16_pack_row_pairs(k1 - k0, q->n, q->b + k0 * q->ldb, q->ldb, q->bf16->b, kp, p0);
 }
 
 /* Packs both operands, on the pool's threads for products worth waking them, and returns the
