@@ -145,6 +145,34 @@ static void test_pool_runs_every_chunk_once(void) {
     CHECK(parallel_pool_new(&pool, 0, &err) == MLP_ERR_ARGUMENT && pool == NULL);
 }
 
+/* A worker stuck in one of its own chunks: the caller takes the worker's unclaimed ones. Chunk 2
+ * (the worker's, of 4 on 2 threads) waits for chunk 3 (also the worker's), so the task ends only
+ * if the caller steals chunk 3, or, when the caller was first to chunk 2, the worker runs 3. */
+typedef struct {
+    atomic_int done[4];
+} stalled_task;
+
+static void stall_chunk(void *arg, size_t chunk, size_t chunks) {
+    stalled_task *t = arg;
+    if (chunks != 4) return;
+    if (chunk == 2)
+        while (!atomic_load(&t->done[3]))
+            ;
+    atomic_fetch_add(&t->done[chunk], 1);
+}
+
+static void test_pool_caller_takes_what_a_stalled_worker_left(void) {
+    parallel_pool *pool = NULL;
+    CHECK(parallel_pool_new(&pool, 2, NULL) == MLP_OK);
+    for (int r = 0; r < 200; r++) {
+        stalled_task t = {{0}};
+        parallel_run(pool, stall_chunk, &t, 4);
+        for (int c = 0; c < 4; c++)
+            CHECK_MSG(atomic_load(&t.done[c]) == 1, "round %d chunk %d", r, c);
+    }
+    parallel_pool_free(pool);
+}
+
 /* More chunks than the pool takes: lowered to PARALLEL_MAX_CHUNKS, each run once. */
 static void count_lowered_chunk(void *arg, size_t chunk, size_t chunks) {
     atomic_int *counts = arg;
@@ -263,6 +291,7 @@ int main(void) {
     RUN_TEST(test_both_transposed_product);
     RUN_TEST(test_train_forward_product);
     RUN_TEST(test_pool_runs_every_chunk_once);
+    RUN_TEST(test_pool_caller_takes_what_a_stalled_worker_left);
     RUN_TEST(test_pool_lowers_chunk_count);
     RUN_TEST(test_row_blocks_product);
     RUN_TEST(test_training_same_bits_with_one_or_two_threads);

@@ -20,10 +20,12 @@
 
 /* Spin iterations (one pause each, about 40 ns here) before a worker sleeps (some 200 us, longer
  * than the gap between two training steps at small batches; spinning longer only takes the core
- * from other processes), and before the caller, waiting for a chunk a worker holds, yields the
- * processor to it. */
+ * from other processes), and before the caller, done with its own chunks, takes the ones no
+ * worker has claimed (a worker asleep or descheduled) and then yields to those that hold one.
+ * Taken at once, they were mostly chunks a worker was about to start: the weights' rows it
+ * updates then moved to the caller's core and back. */
 #define SPIN_BEFORE_SLEEP 5000
-#define SPIN_BEFORE_YIELD 2000
+#define SPIN_BEFORE_STEAL 2000
 
 /* A worker's place in the pool: thread index 1.. (the caller is 0). */
 typedef struct {
@@ -54,17 +56,23 @@ struct parallel_pool {
 /* The c-th chunk thread `index` tries: its own block of chunks in order first (the same block
  * every task of the same size, so a thread keeps working on the same rows of the same weights
  * and finds them in its cache), then the others' from their ends, where their owners reach last. */
+static size_t own_chunks(size_t index, size_t threads, size_t chunks) {
+    return chunks * (index + 1) / threads - chunks * index / threads;
+}
+
 static size_t claim_order(size_t index, size_t threads, size_t chunks, size_t c) {
     size_t begin = chunks * index / threads, own = chunks * (index + 1) / threads - begin;
     return c < own ? begin + c : (begin + chunks - 1 - (c - own)) % chunks;
 }
 
-/* Claims and runs chunks of the task of generation `generation` until none is left. */
-static void run_chunks(parallel_pool *pool, uint64_t generation, size_t index) {
+/* Claims and runs chunks of the task of generation `generation`: thread `index`'s own block, and
+ * with `steal` then whatever of the others' is still unclaimed. */
+static void run_chunks(parallel_pool *pool, uint64_t generation, size_t index, bool steal) {
     parallel_task task = atomic_load(&pool->task);
     void *arg = atomic_load(&pool->arg);
     size_t chunks = atomic_load(&pool->chunks);
-    for (size_t c = 0; c < chunks; c++) {
+    size_t tries = steal ? chunks : own_chunks(index, pool->threads, chunks);
+    for (size_t c = 0; c < tries; c++) {
         size_t chunk = claim_order(index, pool->threads, chunks, c);
         uint64_t bit = (uint64_t)1 << chunk, t = atomic_load(&pool->ticket);
         bool mine = false;
@@ -103,7 +111,7 @@ static void *worker_main(void *p) {
     for (;;) {
         seen = wait_for_task(seat->pool, seen);
         if (atomic_load(&seat->pool->stop)) return NULL;
-        run_chunks(seat->pool, seen, seat->index);
+        run_chunks(seat->pool, seen, seat->index, false);
     }
 }
 
@@ -182,11 +190,14 @@ void parallel_run(parallel_pool *pool, parallel_task task, void *arg, size_t chu
     atomic_store(&pool->arg, arg);
     atomic_store(&pool->chunks, chunks);
     atomic_store(&pool->done, 0);
-    run_chunks(pool, publish(pool), 0);
+    uint64_t generation = publish(pool);
+    run_chunks(pool, generation, 0, false);
     for (unsigned spins = 0; atomic_load_explicit(&pool->done, memory_order_acquire) != chunks;
          spins++) {
-        if (spins < SPIN_BEFORE_YIELD)
+        if (spins < SPIN_BEFORE_STEAL)
             CPU_RELAX();
+        else if (spins == SPIN_BEFORE_STEAL)
+            run_chunks(pool, generation, 0, true); /* what a late or descheduled worker left */
         else
             sched_yield(); /* a worker holding a chunk was descheduled: let it run */
     }
