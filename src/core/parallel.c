@@ -22,8 +22,8 @@
  * than the gap between two training steps at small batches; spinning longer only takes the core
  * from other processes), and before the caller, done with its own chunks, takes the ones no
  * worker has claimed (a worker asleep or descheduled) and then yields to those that hold one.
- * Taken at once, they were mostly chunks a worker was about to start: the weights' rows it
- * updates then moved to the caller's core and back. */
+ * Taken at once, they would mostly be chunks a worker is about to start, and the weights' rows
+ * it updates would move to the caller's core and back. */
 #define SPIN_BEFORE_SLEEP 5000
 #define SPIN_BEFORE_STEAL 2000
 
@@ -53,15 +53,16 @@ struct parallel_pool {
     atomic_size_t chunks;
 };
 
-/* The c-th chunk thread `index` tries: its own block of chunks in order first (the same block
- * every task of the same size, so a thread keeps working on the same rows of the same weights
- * and finds them in its cache), then the others' from their ends, where their owners reach last. */
+/* How many chunks thread `index` owns: its block [index C / T, (index + 1) C / T). */
 static size_t own_chunks(size_t index, size_t threads, size_t chunks) {
     return chunks * (index + 1) / threads - chunks * index / threads;
 }
 
+/* The c-th chunk thread `index` tries: its own block of chunks in order first (the same block
+ * every task of the same size, so a thread keeps working on the same rows of the same weights
+ * and finds them in its cache), then the others' from their ends, where their owners reach last. */
 static size_t claim_order(size_t index, size_t threads, size_t chunks, size_t c) {
-    size_t begin = chunks * index / threads, own = chunks * (index + 1) / threads - begin;
+    size_t begin = chunks * index / threads, own = own_chunks(index, threads, chunks);
     return c < own ? begin + c : (begin + chunks - 1 - (c - own)) % chunks;
 }
 

@@ -3,9 +3,10 @@
  * owns chunks [t C / T, (t + 1) C / T)), so from task to task a thread works on the same rows and
  * finds them in its cache. A worker runs only its own block; the caller, done with its own, waits
  * a moment (SPIN_BEFORE_STEAL) and then takes what no worker has claimed, so a worker the system
- * has descheduled or that sleeps delays nothing but the chunk it holds. Which thread runs a chunk never changes what
- * it computes. Workers spin briefly between tasks (a training step issues several in a row), then
- * sleep on a condition variable. One pool per network: nothing is shared between networks. */
+ * has descheduled or that sleeps delays nothing but the chunk it holds. Which thread runs a chunk
+ * never changes what it computes. Workers spin briefly between tasks (a training step issues
+ * several in a row), then sleep on a condition variable. One pool per network: nothing is shared
+ * between networks. */
 #ifndef MLP_CORE_PARALLEL_H
 #define MLP_CORE_PARALLEL_H
 
