@@ -206,8 +206,8 @@ void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, 
 }
 
 void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
-                               size_t j0) {
-    (void)rows, (void)cols, (void)src, (void)ld, (void)dst, (void)j0;
+                               size_t j_first) {
+    (void)rows, (void)cols, (void)src, (void)ld, (void)dst, (void)j_first;
 }
 
 void bf16_pack_row_pairs_transposed(size_t rows, size_t cols, const float *src, size_t ld,

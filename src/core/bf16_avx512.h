@@ -28,6 +28,11 @@ static inline size_t bf16_b_index(size_t kp, size_t p, size_t j) {
     return j / BF16_PANEL * BF16_PANEL * kp + p * BF16_PANEL + j % BF16_PANEL;
 }
 
+/* The words of a [kp, n] pack: n rounded up to whole panels. */
+static inline size_t bf16_b_words(size_t kp, size_t n) {
+    return bf16_b_index(kp, 0, (n + BF16_PANEL - 1) / BF16_PANEL * BF16_PANEL);
+}
+
 /* Whether this build has the kernels (false in PORTABLE=1 builds and off x86-64). */
 bool bf16_avx512_built(void);
 
@@ -41,11 +46,11 @@ void bf16_pack_rows(size_t rows, size_t cols, const float *src, size_t ld, uint3
 void bf16_pack_row_pairs(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
                          size_t kp, size_t p0);
 
-/* bf16_pack_rows, transposed: dst[bf16_b_index(kp, p, j0 + r)] = the pair (src[r ld + 2p],
- * src[r ld + 2p + 1]), kp = ceil(cols / 2): rows j0 onwards (j0 a multiple of 16) of W [n, cols]
+/* bf16_pack_rows, transposed: dst[bf16_b_index(kp, p, j_first + r)] = the pair (src[r ld + 2p],
+ * src[r ld + 2p + 1]), kp = ceil(cols / 2): rows j_first onwards (a multiple of 16) of W [n, cols]
  * into the panel-stored B pack of W^T. */
 void bf16_pack_rows_transposed(size_t rows, size_t cols, const float *src, size_t ld, uint32_t *dst,
-                               size_t j0);
+                               size_t j_first);
 
 /* bf16_pack_row_pairs, transposed: dst[j kp + p] = the pair (src[2p ld + j], src[(2p + 1) ld + j]),
  * kp = ceil(rows / 2). */

@@ -185,7 +185,7 @@ size_t core_bf16_words_a(size_t m, size_t k) {
 }
 
 size_t core_bf16_words_b(size_t n, size_t k) {
-    return (n + BF16_PANEL - 1) / BF16_PANEL * BF16_PANEL * ((k + 1) / 2);
+    return bf16_b_words((k + 1) / 2, n);
 }
 
 typedef struct {
