@@ -8,7 +8,7 @@ step(T) = serial + sum over products p of [ max(F_p / (r_p T_p), S_p / L) + d(T)
   r_p   one core's rate for that product, measured (the 784-200 figures at the nearest batch for
         784-wide layers, the 1024-1024 figures for the others: optimistic for the narrow output
         layers, whose products are small)
-  T_p   threads that get work: min(T, chunks), chunks = min(4 T, 32, units), units = the product's
+  T_p   threads that get work: min(T, chunks), chunks = min(T, 32, units), units = the product's
         blocks (6 rows of W for the forward and weight-gradient products under 256 samples,
         4 samples from 256 on, 16 columns for the input gradient); 1 below 500,000
         multiply-adds (PARALLEL_MIN_MULTIPLY_ADDS)
@@ -76,7 +76,7 @@ def step(widths, batch, threads, table, bf16=False):
             else:
                 units = -(-fan_in // 16)
             parallel = a * b * k >= 500_000
-            t = min(threads, 4 * threads, 32, units) if parallel else 1
+            t = min(threads, 32, units) if parallel else 1
             if rows_cut:
                 streamed = 4.0 * fan_in * fan_out
             elif name == "input_gradient":

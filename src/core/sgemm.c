@@ -83,9 +83,17 @@ void core_blas_threads(size_t threads) {
         openblas_set_num_threads((int)threads);
 }
 
-/* The number of chunks for `units` blocks of work: a few per thread, at most one per block. */
+/* A product is cut into one chunk per thread, not PARALLEL_CHUNKS_PER_THREAD: every chunk streams
+ * the operand all threads share (x, or W when cut by samples) once more, so four chunks per thread
+ * read it four times. 784-200-10 on 2 threads, 4 rounds alternated (bench/mlp_bench): batch 128
+ * +8-11 % samples/s, 784-200-100-10 at batch 100 +7-11 %, batch 50 +4-14 %. A worker that sleeps
+ * or is descheduled before claiming its chunk still has it taken by the caller (parallel.h). */
+#define PRODUCT_CHUNKS_PER_THREAD 1
+
+/* The number of chunks for `units` blocks of work: PRODUCT_CHUNKS_PER_THREAD per thread, at most
+ * one per block. */
 static size_t chunk_count(const parallel_pool *pool, size_t units) {
-    size_t chunks = PARALLEL_CHUNKS_PER_THREAD * parallel_pool_threads(pool);
+    size_t chunks = PRODUCT_CHUNKS_PER_THREAD * parallel_pool_threads(pool);
     if (chunks > PARALLEL_MAX_CHUNKS) chunks = PARALLEL_MAX_CHUNKS;
     return chunks < units ? chunks : units;
 }
