@@ -217,13 +217,13 @@ static bool params_finite(const mlp_net *net) {
 }
 
 /* Assembles the samples order[first .. first+n) into t->x and t->labels, augmented when the
- * configuration asks for it. */
+ * configuration asks for it, on the network's threads. */
 static mlp_status gather_batch(trainer *t, size_t first, size_t n, mlp_batch *batch,
                                mlp_error *err) {
     const mlp_augment_spec *augment =
         t->cfg->augment.max_shift || t->cfg->augment.max_rotation > 0 ? &t->cfg->augment : NULL;
-    MLP_TRY(mlp_dataset_gather(t->train, t->order + first, n, mlp_model_transform(t->model),
-                               augment, &t->state.augment_rng, t->x, t->labels, err));
+    MLP_TRY(mlp_net_gather(t->net, t->train, t->order + first, n, mlp_model_transform(t->model),
+                           augment, &t->state.augment_rng, t->x, t->labels, err));
     *batch = (mlp_batch){.x = t->x, .labels = t->labels, .n = n};
     return mlp_ok(err);
 }
