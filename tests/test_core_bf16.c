@@ -18,6 +18,7 @@
 #include "harness.h"
 #include "mlp.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define U16 (1.0 / 256.0)      /* bf16: 8-bit significand, round to nearest */
@@ -147,6 +148,62 @@ static void test_products_match_reference(void) {
     parallel_pool_free(pools[1]);
 }
 
+/* What core_gemm_tn_rows hands on in bf16: every row exactly once, after it holds its value, and
+ * the values core_gemm gives. A = delta [k, m] (W's rows as columns), B = x [k, n]: k = 50 packs B
+ * in 25 pairs (83 KB, handed on in blocks of a few row tiles), k = 200 in 100 (333 KB, one block
+ * per thread). */
+typedef struct {
+    const float *c, *want;
+    size_t n;
+    atomic_int rows[200];
+    atomic_int early; /* rows handed on before they held their value */
+} rows_seen;
+
+static void see_rows(void *arg, size_t begin, size_t end) {
+    rows_seen *seen = arg;
+    for (size_t i = begin; i < end; i++) {
+        atomic_fetch_add(&seen->rows[i], 1);
+        if (memcmp(seen->c + i * seen->n, seen->want + i * seen->n, seen->n * sizeof(float)) != 0)
+            atomic_fetch_add(&seen->early, 1);
+    }
+}
+
+static void test_row_blocks_handed_on(void) {
+    if (!supported()) SKIP("no AVX512_BF16 here (or PORTABLE=1 build)");
+    enum { M = 200, N = 784 };
+    parallel_pool *pool = NULL;
+    CHECK(parallel_pool_new(&pool, 2, NULL) == MLP_OK);
+    static const size_t ks[] = {50, 200};
+    for (size_t t = 0; t < 2; t++) {
+        size_t k = ks[t];
+        float *a = random_matrix(k * M, 5), *b = random_matrix(k * N, 6);
+        float *want = malloc(M * N * sizeof *want), *got = malloc(M * N * sizeof *got);
+        core_bf16_buffers bf16 = {calloc(core_bf16_words_a(M, k), sizeof(uint32_t)),
+                                  calloc(core_bf16_words_b(N, k), sizeof(uint32_t))};
+        core_gemm(NULL, &bf16, true, false, M, N, k, a, M, b, N, want, N);
+        for (int threads = 1; threads <= 2; threads++) {
+            static rows_seen seen;
+            memset(&seen, 0, sizeof seen);
+            seen.c = got, seen.want = want, seen.n = N;
+            memset(got, 0xff, M * N * sizeof *got);
+            core_gemm_tn_rows(threads == 2 ? pool : NULL, &bf16, M, N, k, a, M, b, N, got, N,
+                              see_rows, &seen);
+            CHECK_MSG(memcmp(got, want, M * N * sizeof *got) == 0, "k %zu, %d threads", k, threads);
+            for (int i = 0; i < M; i++)
+                CHECK_MSG(atomic_load(&seen.rows[i]) == 1, "k %zu: row %d handed on %d times", k, i,
+                          atomic_load(&seen.rows[i]));
+            CHECK_MSG(atomic_load(&seen.early) == 0, "k %zu, %d threads", k, threads);
+        }
+        free(bf16.a);
+        free(bf16.b);
+        free(a);
+        free(b);
+        free(want);
+        free(got);
+    }
+    parallel_pool_free(pool);
+}
+
 /* A network in bf16: refused with the missing feature named where unsupported; otherwise it
  * trains (the loss falls), its outputs are close to float32's, and switching back to f32 gives
  * float32's bits again. */
@@ -219,6 +276,7 @@ static void test_network_precision(void) {
 int main(void) {
     RUN_TEST(test_pack_rounds_to_nearest_even);
     RUN_TEST(test_products_match_reference);
+    RUN_TEST(test_row_blocks_handed_on);
     RUN_TEST(test_network_precision);
     return harness_finish();
 }

@@ -213,15 +213,29 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     if (j0 < j1) bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
 }
 
+/* Rows of C handed to done at a time when B's pack fits in this many bytes: the kernel then
+ * multiplies a few row tiles by all of B, read from L2 again for each block, and done (a training
+ * step's optimizer update) finds the block's gradient rows still in L1 and L2 instead of reading a
+ * whole chunk's back from L3. */
+#define BF16_DONE_ROWS (4 * BF16_ROWS)
+#define BF16_DONE_B_BYTES (256 * 1024)
+
 /* Chunk `part` of `parts` of the output rows, in blocks of BF16_ROWS, handed to done when written
- * (BF16_ROWS = SGEMM_AVX512_NT_COLUMNS: the blocks of W's rows the float forward product cuts). */
+ * (BF16_ROWS = SGEMM_AVX512_NT_COLUMNS: the blocks of W's rows the float forward product cuts).
+ * Each output is one tile's sum over all of k, so cutting the rows further changes no value. */
 static void bf16_rows_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t i0, i1;
     chunk_range(p->m, BF16_ROWS, part, parts, &i0, &i1);
-    if (i0 == i1) return;
-    bf16_gemm(i1 - i0, p->kp, p->a + i0 * p->kp, p->kp, p->b, p->c + i0 * p->ldc, p->ldc, 0, p->n);
-    if (p->done) p->done(p->done_arg, i0, i1);
+    size_t block = i1 - i0;
+    if (p->done && bf16_b_words(p->kp, p->n) * sizeof(uint32_t) <= BF16_DONE_B_BYTES)
+        block = BF16_DONE_ROWS;
+    for (size_t r0 = i0, r1; r0 < i1; r0 = r1) {
+        r1 = i1 - r0 < block ? i1 : r0 + block;
+        bf16_gemm(r1 - r0, p->kp, p->a + r0 * p->kp, p->kp, p->b, p->c + r0 * p->ldc, p->ldc, 0,
+                  p->n);
+        if (p->done) p->done(p->done_arg, r0, r1);
+    }
 }
 
 /* What bf16_pack_part packs: op(A) as [m, kp] rows of pairs along k into bf16->a, op(B) as
