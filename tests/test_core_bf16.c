@@ -17,8 +17,8 @@
 #include "core/sgemm.h"
 #include "harness.h"
 #include "mlp.h"
+#include "support/rows_seen.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 #define U16 (1.0 / 256.0)      /* bf16: 8-bit significand, round to nearest */
@@ -152,22 +152,6 @@ static void test_products_match_reference(void) {
  * the values core_gemm gives. A = delta [k, m] (W's rows as columns), B = x [k, n]: k = 50 packs B
  * in 25 pairs (83 KB, handed on in blocks of a few row tiles), k = 200 in 100 (333 KB, one block
  * per thread). */
-typedef struct {
-    const float *c, *want;
-    size_t n;
-    atomic_int rows[200];
-    atomic_int early; /* rows handed on before they held their value */
-} rows_seen;
-
-static void see_rows(void *arg, size_t begin, size_t end) {
-    rows_seen *seen = arg;
-    for (size_t i = begin; i < end; i++) {
-        atomic_fetch_add(&seen->rows[i], 1);
-        if (memcmp(seen->c + i * seen->n, seen->want + i * seen->n, seen->n * sizeof(float)) != 0)
-            atomic_fetch_add(&seen->early, 1);
-    }
-}
-
 static void test_row_blocks_handed_on(void) {
     if (!supported()) SKIP("no AVX512_BF16 here (or PORTABLE=1 build)");
     enum { M = 200, N = 784 };
@@ -183,11 +167,10 @@ static void test_row_blocks_handed_on(void) {
         core_gemm(NULL, &bf16, true, false, M, N, k, a, M, b, N, want, N);
         for (int threads = 1; threads <= 2; threads++) {
             static rows_seen seen;
-            memset(&seen, 0, sizeof seen);
-            seen.c = got, seen.want = want, seen.n = N;
+            rows_seen_reset(&seen, got, want, N);
             memset(got, 0xff, M * N * sizeof *got);
             core_gemm_tn_rows(threads == 2 ? pool : NULL, &bf16, M, N, k, a, M, b, N, got, N,
-                              see_rows, &seen);
+                              rows_seen_note, &seen);
             CHECK_MSG(memcmp(got, want, M * N * sizeof *got) == 0, "k %zu, %d threads", k, threads);
             for (int i = 0; i < M; i++)
                 CHECK_MSG(atomic_load(&seen.rows[i]) == 1, "k %zu: row %d handed on %d times", k, i,

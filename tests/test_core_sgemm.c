@@ -4,6 +4,7 @@
 #include "core/parallel.h"
 #include "core/sgemm.h"
 #include "harness.h"
+#include "support/rows_seen.h"
 
 #include <cblas.h>
 #include <stdatomic.h>
@@ -191,23 +192,6 @@ static void test_pool_lowers_chunk_count(void) {
 }
 
 /* What core_sgemm_tn_rows hands on: every row exactly once, after it is written. */
-typedef struct {
-    const float *c;
-    const float *want;
-    size_t n;
-    atomic_int rows[200];
-    atomic_int early; /* rows handed on before they held their value */
-} rows_seen;
-
-static void see_rows(void *arg, size_t begin, size_t end) {
-    rows_seen *seen = arg;
-    for (size_t i = begin; i < end; i++) {
-        atomic_fetch_add(&seen->rows[i], 1);
-        if (memcmp(seen->c + i * seen->n, seen->want + i * seen->n, seen->n * sizeof(float)) != 0)
-            atomic_fetch_add(&seen->early, 1);
-    }
-}
-
 static void test_row_blocks_product(void) {
     enum { M = 200, N = 784, K = 50 };
     parallel_pool *pool = NULL;
@@ -217,10 +201,9 @@ static void test_row_blocks_product(void) {
     core_sgemm(NULL, true, false, M, N, K, a, M, b, N, want, N);
     for (int threads = 1; threads <= 2; threads++) {
         static rows_seen seen;
-        memset(&seen, 0, sizeof seen);
-        seen.c = got, seen.want = want, seen.n = N;
+        rows_seen_reset(&seen, got, want, N);
         memset(got, 0xff, M * N * sizeof *got);
-        core_sgemm_tn_rows(threads == 2 ? pool : NULL, M, N, K, a, M, b, N, got, N, see_rows,
+        core_sgemm_tn_rows(threads == 2 ? pool : NULL, M, N, K, a, M, b, N, got, N, rows_seen_note,
                            &seen);
         CHECK(memcmp(got, want, M * N * sizeof *got) == 0);
         for (int i = 0; i < M; i++)
