@@ -25,8 +25,9 @@ size_t parallel_pool_threads(const parallel_pool *pool);
 
 /* The most chunks a task is cut into (one bit each in a 32-bit claim mask). */
 #define PARALLEL_MAX_CHUNKS 32
-/* Chunks per thread a task is cut into: enough that a late or descheduled thread leaves little
- * for the others. */
+/* Chunks per thread an element-wise task (a gather, a dropout mask) is cut into: enough that a late
+ * or descheduled thread leaves little for the others. Products take one per thread (sgemm.c):
+ * each of their chunks reads the operand all threads share once more. */
 #define PARALLEL_CHUNKS_PER_THREAD 4
 /* Below this many values an element-wise pass (a batch gather, a dropout mask) stays on the
  * calling thread: a small pass is not worth waking a worker for. Fashion-MNIST's batch of 50
