@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+/* The most rows a product under test may have: the counts are a fixed array. */
 #define ROWS_SEEN_MAX 200
 
 typedef struct {
@@ -19,7 +20,8 @@ typedef struct {
 /* Clears the counts; rows of c (n columns each) are checked against those of want. */
 void rows_seen_reset(rows_seen *seen, const float *c, const float *want, size_t n);
 
-/* A core_rows_done callback (arg: the rows_seen): counts rows [begin, end) and checks them. */
+/* A core_rows_done callback (arg: the rows_seen): counts rows [begin, end) and checks them;
+ * end <= ROWS_SEEN_MAX. */
 void rows_seen_note(void *arg, size_t begin, size_t end);
 
 #endif
