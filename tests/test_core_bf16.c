@@ -17,6 +17,7 @@
 #include "core/sgemm.h"
 #include "harness.h"
 #include "mlp.h"
+#include "support/blocks_seen.h"
 #include "support/rows_seen.h"
 
 #include <stdint.h>
@@ -79,7 +80,8 @@ static void test_pack_rounds_to_nearest_even(void) {
     free(x);
 }
 
-/* One product through core_gemm in bf16 on no pool, 2 and 3 threads, against the reference. */
+/* One product through core_gemm in bf16 on no pool, 2 and 3 threads, against the reference; again
+ * through core_gemm_then, which hands every element of C on exactly once, holding that value. */
 static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parallel_pool **pools) {
     size_t a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
     size_t lda = a_cols + 3, ldb = b_cols + 5;
@@ -92,6 +94,17 @@ static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parall
         got[t] = random_matrix(m * n, 99); /* garbage that must be overwritten */
         core_gemm(t ? pools[t - 1] : NULL, &buffers, ta, tb, m, n, k, a, lda, b, ldb, got[t], n);
     }
+    int handed_once = 0;
+    float *again = random_matrix(m * n, 98);
+    for (int t = 0; t < 3; t++) {
+        blocks_seen seen;
+        CHECK(blocks_seen_init(&seen, again, got[0], m, n));
+        core_gemm_then(t ? pools[t - 1] : NULL, &buffers, ta, tb, m, n, k, a, lda, b, ldb, again, n,
+                       blocks_seen_note, &seen);
+        handed_once += blocks_seen_each_once(&seen);
+        blocks_seen_free(&seen);
+    }
+    free(again);
     double worst_rounded = 0, worst_float = 0; /* error / its bound, at most 1 */
     double gamma = (double)k * U32 / (1.0 - (double)k * U32);
     for (size_t i = 0; i < m; i++)
@@ -123,6 +136,8 @@ static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parall
     CHECK_MSG(worst_float <= 1.0, "ta %d tb %d m %zu n %zu k %zu: %.3g of the bf16 bound", ta, tb,
               m, n, k, worst_float);
     CHECK_MSG(same, "ta %d tb %d m %zu n %zu k %zu: thread counts differ", ta, tb, m, n, k);
+    CHECK_MSG(handed_once == 3, "ta %d tb %d m %zu n %zu k %zu: C handed on not once per element",
+              ta, tb, m, n, k);
 }
 
 /* The three products of a dense layer (forward x W^T, weight gradient delta^T x, input gradient

@@ -4,6 +4,7 @@
 #include "core/parallel.h"
 #include "core/sgemm.h"
 #include "harness.h"
+#include "support/blocks_seen.h"
 #include "support/rows_seen.h"
 
 #include <cblas.h>
@@ -35,7 +36,9 @@ static void reference(bool ta, bool tb, size_t m, size_t n, size_t k, const floa
 
 /* One product: core_sgemm (core_gemm_train_forward when `train`, for ta false and tb true) with
  * no pool, 2 and 3 threads, all equal bit for bit and close to the reference (|error| <= 1e-5 * k,
- * the values being in [-0.5, 0.5]). lda/ldb exceed the widths to catch stride mix-ups. */
+ * the values being in [-0.5, 0.5]). lda/ldb exceed the widths to catch stride mix-ups. The same
+ * product through core_gemm_then (core_gemm_train_forward with a callback) hands every element of
+ * C on exactly once, after it holds that value. */
 static void check_any_product(bool train, bool ta, bool tb, size_t m, size_t n, size_t k,
                               parallel_pool **pools) {
     size_t a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
@@ -49,10 +52,25 @@ static void check_any_product(bool train, bool ta, bool tb, size_t m, size_t n, 
         got[t] = random_matrix(m * n, 99); /* garbage that must be overwritten */
         if (train)
             core_gemm_train_forward(t ? pools[t - 1] : NULL, NULL, m, n, k, a, lda, b, ldb, got[t],
-                                    n);
+                                    n, NULL, NULL);
         else
             core_sgemm(t ? pools[t - 1] : NULL, ta, tb, m, n, k, a, lda, b, ldb, got[t], n);
     }
+    int handed_once = 0;
+    float *again = random_matrix(m * n, 98);
+    for (int t = 0; t < 3; t++) {
+        blocks_seen seen;
+        CHECK(blocks_seen_init(&seen, again, got[0], m, n));
+        if (train)
+            core_gemm_train_forward(t ? pools[t - 1] : NULL, NULL, m, n, k, a, lda, b, ldb, again,
+                                    n, blocks_seen_note, &seen);
+        else
+            core_gemm_then(t ? pools[t - 1] : NULL, NULL, ta, tb, m, n, k, a, lda, b, ldb, again, n,
+                           blocks_seen_note, &seen);
+        handed_once += blocks_seen_each_once(&seen);
+        blocks_seen_free(&seen);
+    }
+    free(again);
     double worst = 0;
     for (size_t i = 0; i < m * n; i++)
         worst = fmax(worst, fabs((double)got[0][i] - want[i]));
@@ -66,6 +84,8 @@ static void check_any_product(bool train, bool ta, bool tb, size_t m, size_t n, 
     CHECK_MSG(worst <= 1e-5 * (double)(k + 1), "ta %d tb %d m %zu n %zu k %zu: error %g", ta, tb, m,
               n, k, worst);
     CHECK_MSG(same, "ta %d tb %d m %zu n %zu k %zu: threads change the result", ta, tb, m, n, k);
+    CHECK_MSG(handed_once == 3, "ta %d tb %d m %zu n %zu k %zu: C handed on not once per element",
+              ta, tb, m, n, k);
 }
 
 static void check_product(bool ta, bool tb, size_t m, size_t n, size_t k, parallel_pool **pools) {

@@ -12,11 +12,11 @@ static inline REAL K(sigmoid)(REAL z) {
     return (REAL)1 / ((REAL)1 + exp(-z));
 }
 
-/* z = f(z + b) for n rows of k units, in one pass after the GEMM. */
-static void K(activate_rows)(REAL *restrict z, const REAL *restrict b, size_t n, size_t k,
-                             mlp_activation act, REAL slope) {
+/* z = f(z + b) for n rows of k units, ld apart, in one pass after the GEMM. */
+static void K(activate_rows)(REAL *restrict z, size_t ld, const REAL *restrict b, size_t n,
+                             size_t k, mlp_activation act, REAL slope) {
     for (size_t r = 0; r < n; r++) {
-        REAL *restrict row = z + r * k;
+        REAL *restrict row = z + r * ld;
         switch (act) {
         case MLP_ACT_IDENTITY:
         case MLP_ACT_SOFTMAX: /* never here: validated away */

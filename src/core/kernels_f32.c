@@ -13,6 +13,7 @@
 #define REAL float
 #define K(name) name##_f32
 #define GEMM core_gemm
+#define GEMM_THEN core_gemm_then
 #define GEMM_TN_ROWS core_gemm_tn_rows
 #define GEMM_TRAIN_FORWARD core_gemm_train_forward
 #include "core/kernels_impl.h"

@@ -64,7 +64,7 @@ static double K(output_rows)(REAL *z, const REAL *b, size_t n, size_t k, const m
     mlp_activation act = spec->activation[spec->num_layers - 1];
     double loss = 0;
     if (spec->loss == MLP_LOSS_QUADRATIC) {
-        K(activate_rows)(z, b, n, k, act, (REAL)spec->leaky_relu_slope);
+        K(activate_rows)(z, k, b, n, k, act, (REAL)spec->leaky_relu_slope);
         if (t)
             for (size_t r = 0; r < n; r++)
                 for (size_t j = 0; j < k; j++) {

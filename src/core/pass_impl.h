@@ -51,6 +51,44 @@ void K(workspace_draw_dropout)(K(workspace) *ws, size_t n, mlp_rng *rng) {
                                      (REAL)ws->spec->dropout[i], rng);
 }
 
+/* A hidden layer's element-wise pass after its product, block by block (core_block_done): bias
+ * and activation, then in training the dropout mask (mask NULL: none). */
+typedef struct {
+    REAL *z;
+    const REAL *b;
+    size_t width;
+    mlp_activation act;
+    REAL slope;
+    const REAL *mask;
+    REAL *dropped;
+} K(hidden_forward);
+
+static void K(hidden_forward_block)(void *arg, size_t i0, size_t i1, size_t j0, size_t j1) {
+    const K(hidden_forward) *h = arg;
+    size_t at = i0 * h->width + j0;
+    K(activate_rows)(h->z + at, h->width, h->b + j0, i1 - i0, j1 - j0, h->act, h->slope);
+    if (h->mask)
+        for (size_t r = 0; r < i1 - i0; r++, at += h->width)
+            K(dropout_apply)(h->dropped + at, h->z + at, h->mask + at, j1 - j0);
+}
+
+/* The same going down: delta *= mask * f'(a), block by block. */
+typedef struct {
+    REAL *delta;
+    const REAL *a;
+    const REAL *mask;
+    size_t width;
+    mlp_activation act;
+    REAL slope;
+} K(hidden_backward);
+
+static void K(hidden_backward_block)(void *arg, size_t i0, size_t i1, size_t j0, size_t j1) {
+    const K(hidden_backward) *h = arg;
+    for (size_t r = i0, at = i0 * h->width + j0; r < i1; r++, at += h->width)
+        K(activation_backward)(h->delta + at, h->a + at, h->mask ? h->mask + at : NULL, j1 - j0,
+                               h->act, h->slope);
+}
+
 /* What layer i+1 reads: the dropped-out output in training, the plain output otherwise. */
 static const REAL *K(layer_output)(const K(workspace) *ws, size_t i, bool training) {
     return training && ws->mask[i] ? ws->dropped[i] : ws->act[i];
@@ -64,17 +102,22 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
     const REAL *in = first_layer == 0 ? x : K(layer_output)(ws, first_layer - 1, training);
     for (size_t i = first_layer; i < last; i++) {
         size_t width = spec->widths[i + 1];
+        bool dropout = training && ws->mask[i];
+        K(hidden_forward) after = {.z = ws->act[i],
+                                   .b = ws->params + ws->layout->bias[i],
+                                   .width = width,
+                                   .act = spec->activation[i],
+                                   .slope = slope,
+                                   .mask = dropout ? ws->mask[i] : NULL,
+                                   .dropped = ws->dropped[i]};
         K(dense_linear)(ws->pool, ws->bf16, training, in, n, spec->widths[i], width,
-                        ws->params + ws->layout->weight[i], ws->act[i]);
-        K(activate_rows)(ws->act[i], ws->params + ws->layout->bias[i], n, width,
-                         spec->activation[i], slope);
-        if (training && ws->mask[i])
-            K(dropout_apply)(ws->dropped[i], ws->act[i], ws->mask[i], n * width);
+                        ws->params + ws->layout->weight[i], ws->act[i], K(hidden_forward_block),
+                        &after);
         in = K(layer_output)(ws, i, training);
     }
     size_t k = spec->widths[last + 1];
     K(dense_linear)(ws->pool, ws->bf16, training, in, n, spec->widths[last], k,
-                    ws->params + ws->layout->weight[last], ws->act[last]);
+                    ws->params + ws->layout->weight[last], ws->act[last], NULL, NULL);
     double loss =
         K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);
     if (loss_sum) *loss_sum = loss;
@@ -102,14 +145,19 @@ void K(net_backward)(K(workspace) *ws, const REAL *x, size_t n, bool training,
         const REAL *in = i == 0 ? x : K(layer_output)(ws, i - 1, training);
         REAL *delta_in = i == 0 ? NULL : ws->delta[delta == ws->delta[0]];
         K(layer_rows) rows = {hook, i};
+        K(hidden_backward) below = {0}; /* layer 0 has no input gradient */
+        if (delta_in)
+            below = (K(hidden_backward)){.delta = delta_in,
+                                         .a = ws->act[i - 1],
+                                         .mask = training ? ws->mask[i - 1] : NULL,
+                                         .width = spec->widths[i],
+                                         .act = spec->activation[i - 1],
+                                         .slope = (REAL)spec->leaky_relu_slope};
         K(dense_backward)(ws->pool, ws->bf16, in, n, spec->widths[i], spec->widths[i + 1],
                           ws->params + ws->layout->weight[i], delta,
                           ws->grads + ws->layout->weight[i], ws->grads + ws->layout->bias[i],
-                          delta_in, hook ? K(layer_rows_done) : NULL, &rows);
-        if (delta_in)
-            K(activation_backward)(delta_in, ws->act[i - 1], training ? ws->mask[i - 1] : NULL,
-                                   n * spec->widths[i], spec->activation[i - 1],
-                                   (REAL)spec->leaky_relu_slope);
+                          delta_in, K(hidden_backward_block), &below,
+                          hook ? K(layer_rows_done) : NULL, &rows);
         delta = delta_in;
     }
 }

@@ -28,7 +28,14 @@ typedef struct {
     size_t lda, ldb, ldc;
     float *c;
     bool by_samples; /* a forward product cut by the rows of A (product_rows_part) */
+    core_block_done then;
+    void *then_arg;
 } product;
+
+/* Hands C's block [i0, i1) x [j0, j1), once written, to p's `then` (when set). */
+static void product_then(const product *p, size_t i0, size_t i1, size_t j0, size_t j1) {
+    if (p->then) p->then(p->then_arg, i0, i1, j0, j1);
+}
 
 /* Whether C = A B^T goes through the bt kernel (else nt): where the product is cut by rows
  * (inference, big batches), so that transposing B's blocks is repaid over many rows. Below, in
@@ -56,6 +63,7 @@ static void product_rows_part(void *arg, size_t part, size_t parts) {
     else
         sgemm_avx512_nt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
                         p->ldc, 0, p->n);
+    product_then(p, i0, i1, 0, p->n);
 }
 
 /* Chunk `part` of `parts` of the output columns. */
@@ -72,6 +80,7 @@ static void product_part(void *arg, size_t part, size_t parts) {
         sgemm_avx512_bc(p->m, p->k, p->a, 1, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
     else
         sgemm_avx512_bc(p->m, p->k, p->a, p->lda, 1, p->b, p->ldb, p->c, p->ldc, j0, j1);
+    product_then(p, 0, p->m, j0, j1);
 }
 
 bool core_sgemm_uses_avx512(void) {
@@ -101,16 +110,18 @@ static size_t chunk_count(const parallel_pool *pool, size_t units) {
 /* by_samples_allowed: a forward product of ROW_SPLIT_MIN_ROWS rows or more is cut by them. */
 static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
                            size_t k, const float *a, size_t lda, const float *b, size_t ldb,
-                           float *c, size_t ldc, bool by_samples_allowed) {
+                           float *c, size_t ldc, bool by_samples_allowed, core_block_done then,
+                           void *then_arg) {
     if (m == 0 || n == 0) return;
+    bool by_samples = by_samples_allowed && trans_b && m >= ROW_SPLIT_MIN_ROWS;
+    product p = {trans_a, trans_b, m, n, k, a, b, lda, ldb, ldc, c, by_samples, then, then_arg};
     if (!sgemm_avx512_supported() || (trans_a && trans_b)) {
         cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                     trans_b ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a, (int)lda,
                     b, (int)ldb, 0.0f, c, (int)ldc);
+        product_then(&p, 0, m, 0, n);
         return;
     }
-    bool by_samples = by_samples_allowed && trans_b && m >= ROW_SPLIT_MIN_ROWS;
-    product p = {trans_a, trans_b, m, n, k, a, b, lda, ldb, ldc, c, by_samples};
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         product_part(&p, 0, 1);
     else if (by_samples)
@@ -124,7 +135,7 @@ static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size
 void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
                 const float *a, size_t lda, const float *b, size_t ldb, float *c, size_t ldc) {
     unsigned mode = core_denormals_off();
-    core_sgemm_run(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, true);
+    core_sgemm_run(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, true, NULL, NULL);
     core_denormals_restore(mode);
 }
 
@@ -158,7 +169,8 @@ static void core_sgemm_tn_rows_run(parallel_pool *pool, size_t m, size_t n, size
         if (done) done(done_arg, 0, m);
         return;
     }
-    row_product r = {{true, false, m, n, k, a, b, lda, ldb, ldc, c, false}, done, done_arg};
+    row_product r = {
+        {true, false, m, n, k, a, b, lda, ldb, ldc, c, false, NULL, NULL}, done, done_arg};
     size_t chunks = chunk_count(pool, (m + SGEMM_AVX512_NT_COLUMNS - 1) / SGEMM_AVX512_NT_COLUMNS);
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         row_product_part(&r, 0, 1);
@@ -203,6 +215,8 @@ typedef struct {
     size_t ldc;
     core_rows_done done;
     void *done_arg;
+    core_block_done then;
+    void *then_arg;
 } bf16_product;
 
 /* Chunk `part` of `parts` of the output columns, in vectors of BF16_COLUMNS. */
@@ -210,7 +224,9 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t j0, j1;
     chunk_range(p->n, BF16_COLUMNS, part, parts, &j0, &j1);
-    if (j0 < j1) bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
+    if (j0 >= j1) return;
+    bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
+    if (p->then) p->then(p->then_arg, 0, p->m, j0, j1);
 }
 
 /* Rows of C handed to done at a time when B's pack fits in this many bytes: the kernel then
@@ -235,6 +251,7 @@ static void bf16_rows_part(void *arg, size_t part, size_t parts) {
         bf16_gemm(r1 - r0, p->kp, p->a + r0 * p->kp, p->kp, p->b, p->c + r0 * p->ldc, p->ldc, 0,
                   p->n);
         if (p->done) p->done(p->done_arg, r0, r1);
+        if (p->then) p->then(p->then_arg, r0, r1, 0, p->n);
     }
 }
 
@@ -290,19 +307,22 @@ static bf16_product bf16_pack(parallel_pool *pool, const core_bf16_buffers *bf16
         bf16_pack_part(&q, 0, 1);
     else
         parallel_run(pool, bf16_pack_part, &q, chunk_count(pool, (longer + 15) / 16));
-    return (bf16_product){m, n, (k + 1) / 2, bf16->a, bf16->b, c, ldc, NULL, NULL};
+    return (bf16_product){m, n, (k + 1) / 2, bf16->a, bf16->b, c, ldc, NULL, NULL, NULL, NULL};
 }
 
 static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a,
                           bool trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
-                          const float *b, size_t ldb, float *c, size_t ldc,
-                          bool by_samples_allowed) {
+                          const float *b, size_t ldb, float *c, size_t ldc, bool by_samples_allowed,
+                          core_block_done then, void *then_arg) {
     if (!bf16 || (trans_a && trans_b)) {
-        core_sgemm_run(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, by_samples_allowed);
+        core_sgemm_run(pool, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, by_samples_allowed,
+                       then, then_arg);
         return;
     }
     if (m == 0 || n == 0) return;
     bf16_product p = bf16_pack(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc);
+    p.then = then;
+    p.then_arg = then_arg;
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_columns_part(&p, 0, 1);
     else if (by_samples_allowed && m >= ROW_SPLIT_MIN_ROWS)
@@ -315,20 +335,27 @@ static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bo
 void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
                size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc) {
+    core_gemm_then(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, NULL, NULL);
+}
+
+void core_gemm_then(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+                    size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
+                    size_t ldb, float *c, size_t ldc, core_block_done then, void *then_arg) {
     unsigned mode = core_denormals_off();
-    core_gemm_run(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, true);
+    core_gemm_run(pool, bf16, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, true, then,
+                  then_arg);
     core_denormals_restore(mode);
 }
 
 void core_gemm_train_forward(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
                              size_t k, const float *x, size_t ldx, const float *w, size_t ldw,
-                             float *z, size_t ldz) {
+                             float *z, size_t ldz, core_block_done then, void *then_arg) {
     unsigned mode = core_denormals_off();
     /* Whichever cut, one operand is read whole by every thread: x (m k) when cut by W's rows, W
      * (n k) when cut by samples, and then moved back to its rows' owners by the update. Share the
      * smaller. (784-1024-1024-10 at batch 256 on 2 threads: by W's rows, about 8 % more samples/s
      * in 13 rounds; 784-200-10 at batch 1000: by samples, 0-10 % more.) */
-    core_gemm_run(pool, bf16, false, true, m, n, k, x, ldx, w, ldw, z, ldz, m > n);
+    core_gemm_run(pool, bf16, false, true, m, n, k, x, ldx, w, ldw, z, ldz, m > n, then, then_arg);
     core_denormals_restore(mode);
 }
 

@@ -23,6 +23,13 @@ void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_
 /* Called with each block of rows [begin, end) of a product once it is written. */
 typedef void (*core_rows_done)(void *arg, size_t begin, size_t end);
 
+/* Called with each block of a product's C, rows [i0, i1) by columns [j0, j1), once it is written,
+ * on the thread that wrote it, before the product returns; the blocks cover C once. An
+ * element-wise pass over C (a layer's bias and activation) done there finds the block in that
+ * thread's cache, and runs on all threads, where a pass after the product would read the other
+ * threads' blocks back from their caches on one. */
+typedef void (*core_block_done)(void *arg, size_t i0, size_t i1, size_t j0, size_t j1);
+
 /* C = A^T B (A stored [k, m]), the values core_sgemm(trans_a) gives, cut by rows of C: each block
  * of rows, once written, is handed to done(done_arg, begin, end) (done may be NULL) on the thread
  * that wrote it. With C the gradient of a layer's weights W, the blocks are the rows of W each
@@ -53,11 +60,15 @@ size_t core_bf16_words_b(size_t n, size_t k);
 void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
                size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb,
                float *c, size_t ldc);
+/* core_gemm, each block of C handed to then(then_arg, ...) once written (then may be NULL). */
+void core_gemm_then(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
+                    size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b,
+                    size_t ldb, float *c, size_t ldc, core_block_done then, void *then_arg);
 void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
                        size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
                        size_t ldc, core_rows_done done, void *done_arg);
 
-/* z = x W^T, core_gemm(pool, bf16, false, true, ...) for the forward product of a training step:
+/* z = x W^T, core_gemm_then(pool, bf16, false, true, ...) for the forward product of a training step:
  * cut by the rows of W, in the blocks core_gemm_tn_rows hands to done, wherever W has at least as
  * many rows as x (n >= m), so that the thread that updates a block of W's rows is the one that
  * read them. core_gemm cuts a forward product of 256 samples or more by samples (inference),
@@ -66,7 +77,7 @@ void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_
  * order of summation, follow from the shapes alone: the same bits on any thread count. */
 void core_gemm_train_forward(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
                              size_t k, const float *x, size_t ldx, const float *w, size_t ldw,
-                             float *z, size_t ldz);
+                             float *z, size_t ldz, core_block_done then, void *then_arg);
 
 /* Whether core_sgemm uses the AVX-512 kernels on this CPU. */
 bool core_sgemm_uses_avx512(void);
