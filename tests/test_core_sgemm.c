@@ -238,9 +238,11 @@ static void test_row_blocks_product(void) {
     parallel_pool_free(pool);
 }
 
-/* Ten SGD steps of a 784-200-100-10 network at batch 64 from one seed, the network at `threads`
- * threads; the parameters afterwards. */
-static float *train_a_little(size_t threads, size_t *count) {
+/* Ten SGD steps of a 784-200-100-10 network at batch `n` (<= 300) from one seed, the network at
+ * `threads` threads; the parameters afterwards, and the ten steps' losses in losses[]. At batch 300
+ * the products with more samples than outputs are cut by samples, and the layers' passes after
+ * them run on row blocks; at 64 on column blocks. */
+static float *train_a_little(size_t threads, size_t n, size_t *count, double losses[10]) {
     mlp_net_spec spec;
     size_t hidden[2] = {200, 100};
     mlp_net *net = NULL;
@@ -251,15 +253,17 @@ static float *train_a_little(size_t threads, size_t *count) {
     spec.threads = threads;
     if (mlp_net_new(&net, &spec, NULL) != MLP_OK || mlp_net_init(net, &init, &rng, NULL) != MLP_OK)
         return NULL;
-    float *x = random_matrix(64 * 784, 5);
-    int32_t labels[64];
-    for (int i = 0; i < 64; i++)
-        labels[i] = i % 10;
-    mlp_batch batch = {.x = x, .labels = labels, .n = 64};
+    float *x = random_matrix(n * 784, 5);
+    int32_t labels[300];
+    for (size_t i = 0; i < n; i++)
+        labels[i] = (int32_t)(i % 10);
+    mlp_batch batch = {.x = x, .labels = labels, .n = n};
     *count = mlp_net_num_params(net);
     float *params = mlp_net_params(net);
     for (int step = 0; step < 10; step++) {
-        mlp_net_gradient(net, &batch, NULL, NULL, NULL);
+        mlp_batch_result result = {0};
+        mlp_net_gradient(net, &batch, NULL, &result, NULL);
+        losses[step] = result.loss;
         const float *grads = mlp_net_grads(net);
         for (size_t i = 0; i < *count; i++)
             params[i] -= 0.1f * grads[i];
@@ -274,12 +278,19 @@ static float *train_a_little(size_t threads, size_t *count) {
 static void test_training_same_bits_with_one_or_two_threads(void) {
     if (!core_sgemm_uses_avx512())
         SKIP("cblas_sgemm does the products: bit-identical only for the same thread count");
-    size_t count = 0;
-    float *one = train_a_little(1, &count), *two = train_a_little(2, &count);
-    bool same = one && two && memcmp(one, two, count * sizeof(float)) == 0;
-    free(one);
-    free(two);
-    CHECK(same);
+    static const size_t batches[] = {64, 300};
+    for (size_t b = 0; b < 2; b++) {
+        size_t count = 0;
+        double loss_one[10], loss_two[10];
+        float *one = train_a_little(1, batches[b], &count, loss_one);
+        float *two = train_a_little(2, batches[b], &count, loss_two);
+        bool same = one && two && memcmp(one, two, count * sizeof(float)) == 0;
+        free(one);
+        free(two);
+        CHECK_MSG(same, "batch %zu: the parameters differ", batches[b]);
+        CHECK_MSG(memcmp(loss_one, loss_two, sizeof loss_one) == 0, "batch %zu: the losses differ",
+                  batches[b]);
+    }
 }
 
 static void test_reports_kernel_choice(void) {

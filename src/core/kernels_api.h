@@ -12,6 +12,7 @@ typedef struct {
     REAL *mask[MLP_MAX_LAYERS];    /* dropout scale (0 or 1/(1-p)) per unit of hidden layer i */
     REAL *dropped[MLP_MAX_LAYERS]; /* act[i] * mask[i]: layer i+1's input in training mode */
     REAL *delta[2];                /* [capacity, max_width]: dLoss/dz of two adjacent layers */
+    double *row_loss;              /* [capacity]: each sample's loss, summed in order after */
     parallel_pool *pool;           /* threads for the products; NULL: the caller's alone */
     const core_bf16_buffers *bf16; /* float only: the products in bf16 (core/sgemm.h); NULL: not */
 } K(workspace);

@@ -2,6 +2,8 @@
  * kernels_f64.c with REAL, K() and GEMM defined. */
 #include "core/rng.h"
 
+#include <stdatomic.h>
+
 #include "core/activation_impl.h"
 #include "core/loss_impl.h"
 #include "core/dense_impl.h"

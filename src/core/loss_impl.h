@@ -57,30 +57,29 @@ static double K(sigmoid_bce_row)(REAL *restrict z, size_t k, const mlp_batch *t,
     return loss;
 }
 
-/* The output layer after its GEMM: z = f(z + b) for n rows of k units, returning the summed
- * per-sample loss when t is not NULL (0 otherwise). */
-static double K(output_rows)(REAL *z, const REAL *b, size_t n, size_t k, const mlp_net_spec *spec,
-                             const mlp_batch *t) {
+/* The output layer after its GEMM for rows [r0, r1) of k units: z = f(z + b); with t not NULL,
+ * each row's loss in row_loss[r]. */
+static void K(output_rows)(REAL *z, const REAL *b, size_t r0, size_t r1, size_t k,
+                           const mlp_net_spec *spec, const mlp_batch *t, double *row_loss) {
     mlp_activation act = spec->activation[spec->num_layers - 1];
-    double loss = 0;
-    if (spec->loss == MLP_LOSS_QUADRATIC) {
-        K(activate_rows)(z, k, b, n, k, act, (REAL)spec->leaky_relu_slope);
-        if (t)
-            for (size_t r = 0; r < n; r++)
-                for (size_t j = 0; j < k; j++) {
-                    REAL d = z[r * k + j] - K(target)(t, r, j, k);
-                    loss += 0.5 * (double)(d * d);
-                }
-        return loss;
-    }
-    for (size_t r = 0; r < n; r++) {
+    for (size_t r = r0; r < r1; r++) {
         REAL *restrict row = z + r * k;
-        for (size_t j = 0; j < k; j++)
-            row[j] += b[j];
-        loss += spec->loss == MLP_LOSS_SOFTMAX_CROSS_ENTROPY ? K(softmax_row)(row, k, t, r)
-                                                             : K(sigmoid_bce_row)(row, k, t, r);
+        double loss;
+        if (spec->loss == MLP_LOSS_QUADRATIC) {
+            K(activate_rows)(row, k, b, 1, k, act, (REAL)spec->leaky_relu_slope);
+            loss = 0;
+            for (size_t j = 0; t && j < k; j++) {
+                REAL d = row[j] - K(target)(t, r, j, k);
+                loss += 0.5 * (double)(d * d);
+            }
+        } else {
+            for (size_t j = 0; j < k; j++)
+                row[j] += b[j];
+            loss = spec->loss == MLP_LOSS_SOFTMAX_CROSS_ENTROPY ? K(softmax_row)(row, k, t, r)
+                                                                : K(sigmoid_bce_row)(row, k, t, r);
+        }
+        if (t) row_loss[r] = loss;
     }
-    return loss;
 }
 
 /* delta = dL/dz of the output layer for the mean loss over n samples (see the table above). */

@@ -13,7 +13,9 @@ void K(workspace_release)(K(workspace) *ws) {
     }
     free(ws->delta[0]);
     free(ws->delta[1]);
+    free(ws->row_loss);
     ws->delta[0] = ws->delta[1] = NULL;
+    ws->row_loss = NULL;
     ws->capacity = 0;
 }
 
@@ -23,6 +25,7 @@ mlp_status K(workspace_reserve)(K(workspace) *ws, size_t capacity, mlp_error *er
     for (size_t i = 0; i < MLP_MAX_LAYERS; i++)
         fresh.act[i] = fresh.mask[i] = fresh.dropped[i] = 0;
     fresh.delta[0] = fresh.delta[1] = NULL;
+    fresh.row_loss = NULL;
     fresh.capacity = capacity;
     bool ok = true;
     for (size_t i = 0; i < ws->spec->num_layers && ok; i++) {
@@ -35,6 +38,7 @@ mlp_status K(workspace_reserve)(K(workspace) *ws, size_t capacity, mlp_error *er
     for (size_t d = 0; d < 2 && ok; d++)
         ok = (fresh.delta[d] = mlp_calloc(capacity * ws->layout->max_width, sizeof(REAL), err)) !=
              NULL;
+    ok = ok && (fresh.row_loss = mlp_calloc(capacity, sizeof(double), err)) != NULL;
     if (!ok) {
         K(workspace_release)(&fresh);
         return MLP_ERR_MEMORY;
@@ -89,6 +93,26 @@ static void K(hidden_backward_block)(void *arg, size_t i0, size_t i1, size_t j0,
                                h->act, h->slope);
 }
 
+/* The output layer's pass after its product (output_rows) on each block of whole rows as its
+ * thread writes it; a product cut by columns hands blocks of all rows instead, which this leaves
+ * to net_forward's pass after the product (rows counts the rows done here). */
+typedef struct {
+    REAL *z;
+    const REAL *b;
+    size_t k;
+    const mlp_net_spec *spec;
+    const mlp_batch *targets;
+    double *row_loss;
+    atomic_size_t rows;
+} K(output_forward);
+
+static void K(output_forward_block)(void *arg, size_t i0, size_t i1, size_t j0, size_t j1) {
+    K(output_forward) *o = arg;
+    if (j0 != 0 || j1 != o->k) return;
+    K(output_rows)(o->z, o->b, i0, i1, o->k, o->spec, o->targets, o->row_loss);
+    atomic_fetch_add_explicit(&o->rows, i1 - i0, memory_order_relaxed);
+}
+
 /* What layer i+1 reads: the dropped-out output in training, the plain output otherwise. */
 static const REAL *K(layer_output)(const K(workspace) *ws, size_t i, bool training) {
     return training && ws->mask[i] ? ws->dropped[i] : ws->act[i];
@@ -116,10 +140,22 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
         in = K(layer_output)(ws, i, training);
     }
     size_t k = spec->widths[last + 1];
+    K(output_forward) out = {.z = ws->act[last],
+                             .b = ws->params + ws->layout->bias[last],
+                             .k = k,
+                             .spec = spec,
+                             .targets = targets,
+                             .row_loss = ws->row_loss};
+    atomic_init(&out.rows, 0);
     K(dense_linear)(ws->pool, ws->bf16, training, in, n, spec->widths[last], k,
-                    ws->params + ws->layout->weight[last], ws->act[last], NULL, NULL);
-    double loss =
-        K(output_rows)(ws->act[last], ws->params + ws->layout->bias[last], n, k, spec, targets);
+                    ws->params + ws->layout->weight[last], ws->act[last], K(output_forward_block),
+                    &out);
+    if (atomic_load(&out.rows) < n) /* cut by columns: no block held whole rows */
+        K(output_rows)(out.z, out.b, 0, n, k, spec, targets, ws->row_loss);
+    double loss = 0; /* in row order: the same sum whichever threads computed the rows */
+    if (targets)
+        for (size_t r = 0; r < n; r++)
+            loss += ws->row_loss[r];
     if (loss_sum) *loss_sum = loss;
     return ws->act[last];
 }

@@ -24,7 +24,8 @@ void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_
 typedef void (*core_rows_done)(void *arg, size_t begin, size_t end);
 
 /* Called with each block of a product's C, rows [i0, i1) by columns [j0, j1), once it is written,
- * on the thread that wrote it, before the product returns; the blocks cover C once. An
+ * on the thread that wrote it, before the product returns; the blocks cover C once, and either
+ * all are whole rows (j0 = 0, j1 = n) or all are whole columns (i0 = 0, i1 = m). An
  * element-wise pass over C (a layer's bias and activation) done there finds the block in that
  * thread's cache, and runs on all threads, where a pass after the product would read the other
  * threads' blocks back from their caches on one. */

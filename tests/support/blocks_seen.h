@@ -14,6 +14,8 @@ typedef struct {
     atomic_int *counts; /* per element of C */
     atomic_int early;   /* elements handed on before they held their value */
     atomic_int outside; /* blocks reaching past C */
+    /* blocks of whole rows only, of whole columns only, and of neither */
+    atomic_int rows_only, columns_only, neither;
 } blocks_seen;
 
 /* Zero counts for c against want (both [m, n]); false when out of memory. */
@@ -24,7 +26,8 @@ void blocks_seen_free(blocks_seen *seen);
  * its values. */
 void blocks_seen_note(void *arg, size_t i0, size_t i1, size_t j0, size_t j1);
 
-/* Whether every element of C was handed on exactly once, none early and no block outside C. */
+/* Whether every element of C was handed on exactly once, none early and no block outside C, the
+ * blocks all whole rows or all whole columns. */
 bool blocks_seen_each_once(const blocks_seen *seen);
 
 #endif
