@@ -3,15 +3,15 @@ per-core product rates one run of the benchmark measured (bench/product_rates.c,
 thread CPU time) and the engine's chunking (src/core/sgemm.c, src/core/parallel.c). Prints, for
 each network of the benchmark and T = 1, 2, 16, 64, the modelled samples/s and what bounds it.
 
-step(T) = serial + sum over products p of [ max(F_p / (r_p T_p), S_p / L) + d(T) ] + D(T)
+step(T) = gather + sum over products p of [ max(F_p / (r_p T_p), S_p / L) + d(T) ] + D(T)
   F_p   floating-point operations of product p (2 rows cols k)
   r_p   one core's rate for that product, measured (the 784-200 figures at the nearest batch for
         784-wide layers, the 1024-1024 figures for the others: optimistic for the narrow output
         layers, whose products are small)
   T_p   threads that get work: min(T, chunks), chunks = min(T, 32, units), units = the product's
-        blocks (6 rows of W for the forward and weight-gradient products under 256 samples,
-        4 samples from 256 on, 16 columns for the input gradient); 1 below 500,000
-        multiply-adds (PARALLEL_MIN_MULTIPLY_ADDS)
+        blocks (4 samples for a forward product of 256 samples or more and more samples than
+        outputs, else 6 rows of W for the forward and weight-gradient products, 16 columns for
+        the input gradient); 1 below 500,000 multiply-adds (PARALLEL_MIN_MULTIPLY_ADDS)
   S_p   bytes one thread streams from the shared cache: a column-cut product reads the whole
         shared operand (x or delta) on every thread, a row-cut forward reads all of W
   L     one core's bandwidth from L3, assumed 50 GB/s
@@ -21,8 +21,10 @@ step(T) = serial + sum over products p of [ max(F_p / (r_p T_p), S_p / L) + d(T)
         momentum (12 bytes per parameter) exceed the cores' caches (1 MB L2 per core, 32 MB of
         L3 per 8 cores), 20 bytes per parameter (read W, gradient, momentum; write W, momentum)
         at 100 GB/s
-  serial the calling thread's part: batch gather, 0.4 us per sample (measured with the profile
-        in this page's "Where the time goes"); the other element-wise passes are neglected
+  gather the batch gather, 0.4 us per sample on one thread (measured with the profile in this
+        page's "Where the time goes"), split over min(T, 32) threads (4 chunks per thread, at most
+        32) from 16,384 input values on (PARALLEL_MIN_ELEMENTS), plus a dispatch; the
+        element-wise passes are neglected (a hidden layer's run inside its products)
 
 usage: cores_model.py RAW_FILE"""
 
@@ -58,7 +60,7 @@ def rate_for(table, fan_in, batch, product, bf16):
 
 
 def step(widths, batch, threads, table, bf16=False):
-    """Modelled seconds of one step, split into products, dispatch, memory and serial."""
+    """Modelled seconds of one step, split into products, dispatch, memory and gather."""
     products = dispatch = 0.0
     params = 0
     for layer, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
@@ -68,7 +70,7 @@ def step(widths, batch, threads, table, bf16=False):
             todo.append(("input_gradient", fan_in, batch, fan_out))
         for name, a, b, k in todo:
             flops = 2.0 * a * b * k
-            rows_cut = name == "forward" and batch >= 256
+            rows_cut = name == "forward" and batch >= 256 and batch > fan_out
             if rows_cut:
                 units = -(-batch // 4)
             elif name in ("forward", "weight_gradient"):
@@ -88,8 +90,10 @@ def step(widths, batch, threads, table, bf16=False):
             dispatch += (1e-6 + 0.1e-6 * threads) if parallel and threads > 1 else 0.0
     cache = threads * 1e6 + -(-threads // 8) * 32e6
     memory = (batch * widths[0] + (20.0 * params if 12.0 * params > cache else 0.0)) / DRAM
-    serial = GATHER_PER_SAMPLE * batch
-    return {"products": products, "dispatch": dispatch, "memory": memory, "serial": serial}
+    gather_threads = min(threads, 32) if batch * widths[0] >= 16_384 else 1
+    gather = GATHER_PER_SAMPLE * batch / gather_threads
+    dispatch += (1e-6 + 0.1e-6 * threads) if gather_threads > 1 else 0.0
+    return {"products": products, "dispatch": dispatch, "memory": memory, "gather": gather}
 
 
 def main():
