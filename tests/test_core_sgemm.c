@@ -238,18 +238,21 @@ static void test_row_blocks_product(void) {
     parallel_pool_free(pool);
 }
 
-/* Ten SGD steps of a 784-200-100-10 network at batch `n` (<= 300) from one seed, the network at
- * `threads` threads; the parameters afterwards, and the ten steps' losses in losses[]. At batch 300
- * the products with more samples than outputs are cut by samples, and the layers' passes after
- * them run on row blocks; at 64 on column blocks. */
-static float *train_a_little(size_t threads, size_t n, size_t *count, double losses[10]) {
+/* Ten SGD steps of a 784-200-100-`classes` network at batch `n` (<= 300) from one seed, the
+ * network at `threads` threads; the parameters afterwards, and the ten steps' losses in losses[].
+ * At batch 300 the products with more samples than outputs are cut by samples, and the layers'
+ * passes after them run on row blocks; at 64 on column blocks, and with 100 classes the output
+ * layer's pass runs after its product, which is threaded but cut by columns. */
+static float *train_a_little(size_t threads, size_t n, size_t classes, size_t *count,
+                             double losses[10]) {
     mlp_net_spec spec;
     size_t hidden[2] = {200, 100};
     mlp_net *net = NULL;
     mlp_rng rng;
     mlp_rng_seed(&rng, 7, 1);
     mlp_init_spec init = {.kind = MLP_INIT_GLOROT_UNIFORM};
-    if (mlp_net_spec_default(&spec, 784, hidden, 2, 10, MLP_ACT_RELU, NULL) != MLP_OK) return NULL;
+    if (mlp_net_spec_default(&spec, 784, hidden, 2, classes, MLP_ACT_RELU, NULL) != MLP_OK)
+        return NULL;
     spec.threads = threads;
     if (mlp_net_new(&net, &spec, NULL) != MLP_OK || mlp_net_init(net, &init, &rng, NULL) != MLP_OK)
         return NULL;
@@ -278,18 +281,18 @@ static float *train_a_little(size_t threads, size_t n, size_t *count, double los
 static void test_training_same_bits_with_one_or_two_threads(void) {
     if (!core_sgemm_uses_avx512())
         SKIP("cblas_sgemm does the products: bit-identical only for the same thread count");
-    static const size_t batches[] = {64, 300};
-    for (size_t b = 0; b < 2; b++) {
-        size_t count = 0;
+    static const size_t runs[][2] = {{64, 10}, {300, 10}, {64, 100}}; /* batch, classes */
+    for (size_t r = 0; r < 3; r++) {
+        size_t count = 0, n = runs[r][0], classes = runs[r][1];
         double loss_one[10], loss_two[10];
-        float *one = train_a_little(1, batches[b], &count, loss_one);
-        float *two = train_a_little(2, batches[b], &count, loss_two);
+        float *one = train_a_little(1, n, classes, &count, loss_one);
+        float *two = train_a_little(2, n, classes, &count, loss_two);
         bool same = one && two && memcmp(one, two, count * sizeof(float)) == 0;
         free(one);
         free(two);
-        CHECK_MSG(same, "batch %zu: the parameters differ", batches[b]);
-        CHECK_MSG(memcmp(loss_one, loss_two, sizeof loss_one) == 0, "batch %zu: the losses differ",
-                  batches[b]);
+        CHECK_MSG(same, "batch %zu, %zu classes: the parameters differ", n, classes);
+        CHECK_MSG(memcmp(loss_one, loss_two, sizeof loss_one) == 0,
+                  "batch %zu, %zu classes: the losses differ", n, classes);
     }
 }
 

@@ -21,10 +21,9 @@ static void K(dense_linear)(parallel_pool *pool, const core_bf16_buffers *bf16, 
 /* Given delta = dL/dz: first (delta_in not NULL) dL/dx = delta W, the next layer down's delta
  * before its activation derivative (each block of it, once written, handed to then(then_arg, ...)
  * on the thread that wrote it; then may be NULL), while W is still the weights of the forward
- * pass; then
- * dL/db = sum over rows of delta and dL/dW = delta^T x, in blocks of rows, each handed once
- * written to done(done_arg, begin, end) (done may be NULL), which may then change W's rows and
- * biases [begin, end): a training step updates them there, still in cache. */
+ * pass; then dL/db = sum over rows of delta and dL/dW = delta^T x, in blocks of rows, each
+ * handed once written to done(done_arg, begin, end) (done may be NULL), which may then change W's
+ * rows and biases [begin, end): a training step updates them there, still in cache. */
 static void K(dense_backward)(parallel_pool *pool, const core_bf16_buffers *bf16, const REAL *x,
                               size_t n, size_t in, size_t out, const REAL *w, const REAL *delta,
                               REAL *grad_w, REAL *restrict grad_b, REAL *delta_in,

@@ -36,6 +36,15 @@ static void dgemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, si
     if (done) done(done_arg, 0, m);
 }
 
+/* The double products leave the floating-point mode as it is. */
+static unsigned dgemm_mode_enter(void) {
+    return 0;
+}
+
+static void dgemm_mode_leave(unsigned mode) {
+    (void)mode;
+}
+
 /* z = x W^T through dgemm: the double pass has no threads to cut the product for. */
 static void dgemm_train_forward(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m,
                                 size_t n, size_t k, const double *x, size_t ldx, const double *w,
@@ -50,4 +59,6 @@ static void dgemm_train_forward(parallel_pool *pool, const core_bf16_buffers *bf
 #define GEMM_THEN dgemm_then
 #define GEMM_TN_ROWS dgemm_tn_rows
 #define GEMM_TRAIN_FORWARD dgemm_train_forward
+#define PRODUCT_MODE_ENTER dgemm_mode_enter
+#define PRODUCT_MODE_LEAVE dgemm_mode_leave
 #include "core/kernels_impl.h"

@@ -1,5 +1,5 @@
 /* The definitions of the network math for one real type: included by kernels_f32.c and
- * kernels_f64.c with REAL, K() and GEMM defined. */
+ * kernels_f64.c with REAL, K(), the GEMM functions and PRODUCT_MODE_ENTER/LEAVE defined. */
 #include "core/rng.h"
 
 #include <stdatomic.h>

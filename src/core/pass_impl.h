@@ -150,8 +150,11 @@ const REAL *K(net_forward)(K(workspace) *ws, const REAL *x, size_t n, size_t fir
     K(dense_linear)(ws->pool, ws->bf16, training, in, n, spec->widths[last], k,
                     ws->params + ws->layout->weight[last], ws->act[last], K(output_forward_block),
                     &out);
-    if (atomic_load(&out.rows) < n) /* cut by columns: no block held whole rows */
+    if (atomic_load(&out.rows) < n) {         /* cut by columns: no block held whole rows */
+        unsigned mode = PRODUCT_MODE_ENTER(); /* as inside the product, whatever the cut */
         K(output_rows)(out.z, out.b, 0, n, k, spec, targets, ws->row_loss);
+        PRODUCT_MODE_LEAVE(mode);
+    }
     double loss = 0; /* in row order: the same sum whichever threads computed the rows */
     if (targets)
         for (size_t r = 0; r < n; r++)
