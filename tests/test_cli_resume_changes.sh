@@ -82,6 +82,15 @@ check unchanged_resume_no_changes_csv [ ! -e run/changes.csv ]
 check unchanged_resume_config_ini grep -Eq '^l2 = 0.1$' run/config.ini
 check unchanged_resume_metrics [ "$(cut -d, -f1-8 run/metrics.csv)" = "$(cut -d, -f1-8 full/metrics.csv)" ]
 
+# --- killed after its summary.json and before its finished checkpoint (the last thing a run
+# writes): it resumes from the checkpoint before (epoch 5) to the uninterrupted end
+cp -r full window && cp window/step-150.safetensors window/last.safetensors
+"$MLP" train --resume window --quiet > window.out 2> window.err
+check window_resume_exit_0 [ $? -eq 0 ]
+check window_resume_identical [ -n "$(digest window)" -a "$(digest window)" = "$(digest full)" ]
+untimed() { grep -v -e '"train_seconds"' -e '"samples_per_second"' "$1"; }
+check window_resume_summary [ "$(untimed window/summary.json)" = "$(untimed full/summary.json)" ]
+
 # --- a finished run goes on with more epochs; without changes, or without epochs left, refused
 "$MLP" train --resume full --quiet > /dev/null 2> finished.err
 check finished_unchanged_exit_1 [ $? -eq 1 ]

@@ -762,10 +762,14 @@ mlp_status mlp_train(const mlp_train_config *config, const char *run_dir, const 
         if (s == MLP_OK) s = evaluate_test(&t, result, err);
         t.state.finished = true;
         t.state.stop_reason = reason;
-        if (s == MLP_OK) s = save_last(&t, err);
+        update_seconds(&t);
     }
     fill_result(&t, reason, result);
     if (s == MLP_OK) s = write_summary(&t, result, err);
+    /* The finished checkpoint after the summary: a run whose last.safetensors says it finished
+     * has its summary.json, where mlp tune and sweep read its outcome. Killed in between, the run
+     * resumes from its previous checkpoint to the same end. */
+    if (s == MLP_OK && finished) s = save_last(&t, err);
     if (s == MLP_OK && reason == MLP_STOP_DIVERGED) {
         if (t.have_checkpoint)
             s = mlp_fail(
