@@ -32,9 +32,10 @@ typedef struct {
     void *then_arg;
 } product;
 
-/* Hands C's block [i0, i1) x [j0, j1), once written, to p's `then` (when set). */
-static void product_then(const product *p, size_t i0, size_t i1, size_t j0, size_t j1) {
-    if (p->then) p->then(p->then_arg, i0, i1, j0, j1);
+/* Hands C's block [i0, i1) x [j0, j1), once written, to then (when set). */
+static void hand_on(core_block_done then, void *then_arg, size_t i0, size_t i1, size_t j0,
+                    size_t j1) {
+    if (then) then(then_arg, i0, i1, j0, j1);
 }
 
 /* Whether C = A B^T goes through the bt kernel (else nt): where the product is cut by rows
@@ -63,7 +64,7 @@ static void product_rows_part(void *arg, size_t part, size_t parts) {
     else
         sgemm_avx512_nt(i1 - i0, p->k, p->a + i0 * p->lda, p->lda, p->b, p->ldb, p->c + i0 * p->ldc,
                         p->ldc, 0, p->n);
-    product_then(p, i0, i1, 0, p->n);
+    hand_on(p->then, p->then_arg, i0, i1, 0, p->n);
 }
 
 /* Chunk `part` of `parts` of the output columns. */
@@ -80,7 +81,7 @@ static void product_part(void *arg, size_t part, size_t parts) {
         sgemm_avx512_bc(p->m, p->k, p->a, 1, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
     else
         sgemm_avx512_bc(p->m, p->k, p->a, p->lda, 1, p->b, p->ldb, p->c, p->ldc, j0, j1);
-    product_then(p, 0, p->m, j0, j1);
+    hand_on(p->then, p->then_arg, 0, p->m, j0, j1);
 }
 
 bool core_sgemm_uses_avx512(void) {
@@ -113,15 +114,15 @@ static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size
                            float *c, size_t ldc, bool by_samples_allowed, core_block_done then,
                            void *then_arg) {
     if (m == 0 || n == 0) return;
-    bool by_samples = by_samples_allowed && trans_b && m >= ROW_SPLIT_MIN_ROWS;
-    product p = {trans_a, trans_b, m, n, k, a, b, lda, ldb, ldc, c, by_samples, then, then_arg};
     if (!sgemm_avx512_supported() || (trans_a && trans_b)) {
         cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                     trans_b ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a, (int)lda,
                     b, (int)ldb, 0.0f, c, (int)ldc);
-        product_then(&p, 0, m, 0, n);
+        hand_on(then, then_arg, 0, m, 0, n);
         return;
     }
+    bool by_samples = by_samples_allowed && trans_b && m >= ROW_SPLIT_MIN_ROWS;
+    product p = {trans_a, trans_b, m, n, k, a, b, lda, ldb, ldc, c, by_samples, then, then_arg};
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         product_part(&p, 0, 1);
     else if (by_samples)
@@ -226,7 +227,7 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     chunk_range(p->n, BF16_COLUMNS, part, parts, &j0, &j1);
     if (j0 >= j1) return;
     bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
-    if (p->then) p->then(p->then_arg, 0, p->m, j0, j1);
+    hand_on(p->then, p->then_arg, 0, p->m, j0, j1);
 }
 
 /* Rows of C handed to done at a time when B's pack fits in this many bytes: the kernel then
@@ -251,7 +252,7 @@ static void bf16_rows_part(void *arg, size_t part, size_t parts) {
         bf16_gemm(r1 - r0, p->kp, p->a + r0 * p->kp, p->kp, p->b, p->c + r0 * p->ldc, p->ldc, 0,
                   p->n);
         if (p->done) p->done(p->done_arg, r0, r1);
-        if (p->then) p->then(p->then_arg, r0, r1, 0, p->n);
+        hand_on(p->then, p->then_arg, r0, r1, 0, p->n);
     }
 }
 

@@ -70,9 +70,9 @@ void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_
                        size_t ldc, core_rows_done done, void *done_arg);
 
 /* z = x W^T, core_gemm_then(pool, bf16, false, true, ...) for the forward product of a training
- * step: cut by the rows of W, in the blocks core_gemm_tn_rows hands to done, wherever W has at least as
- * many rows as x (n >= m), so that the thread that updates a block of W's rows is the one that
- * read them. core_gemm cuts a forward product of 256 samples or more by samples (inference),
+ * step: cut by the rows of W, in the blocks core_gemm_tn_rows hands to done, wherever W has at
+ * least as many rows as x (n >= m), so that the thread that updates a block of W's rows is the one
+ * that read them. core_gemm cuts a forward product of 256 samples or more by samples (inference),
  * which reads x once but has every thread read all of W; in a training step each update then
  * pulls its rows' cache lines back from the other cores. The cut, and so the kernel and its
  * order of summation, follow from the shapes alone: the same bits on any thread count. */
