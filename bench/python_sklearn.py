@@ -6,7 +6,7 @@ usage: .venv/bin/python bench/python_sklearn.py [--epochs N] [--limit N] [--mlp 
 (make bench-python). Each side runs in its own process, so that its peak resident memory
 (ru_maxrss, data loading included) is its own. scikit-learn runs in every OpenBLAS setting that
 can differ here (auto; the environment's, where it sets one; AVX-512 kernels forced, where the CPU
-has AVX-512), and the fastest is the peer; mlp runs in float32 and, where the CPU has
+has AVX-512), each with --threads OpenBLAS threads and with one, and the fastest is the peer; mlp runs in float32 and, where the CPU has
 AVX512_BF16, also with precision='bf16'. Prints one RESULT line per measurement and a
 Markdown table (docs/performance.md, "Python")."""
 
@@ -83,9 +83,9 @@ def run_side(side, epochs, limit, threads, fit_only=False, precision="f32"):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from bench_common import blas_description
+    own = {"precision": precision} if side == "mlp" else {}
     print("RESULT " + json.dumps({"side": side, "fit_seconds": fit, "epoch_seconds": in_library[0],
-                                  "epochs": clf.n_iter_, "precision": precision,
-                                  "blas": blas_description(),
+                                  "epochs": clf.n_iter_, **own, "blas": blas_description(),
                                   "test_accuracy": accuracy,
                                   "predict_proba_seconds": sorted(times)[2],
                                   "peak_mib": peak}), flush=True)
@@ -150,9 +150,10 @@ def main():
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     print(f"load average at the start: {os.getloadavg()}", flush=True)
 
-    def side(name, *extra, setting="auto"):
-        """One side in its own process, in an OpenBLAS setting as bench/run.sh names them."""
-        env = dict(os.environ)
+    def side(name, *extra, setting="auto", threads=args.threads):
+        """One side in its own process, in an OpenBLAS setting as bench/run.sh names them, with
+        `threads` threads (OPENBLAS_NUM_THREADS, and mlp's threads)."""
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
         if setting != "env":
             env.pop("OPENBLAS_CORETYPE", None)
             env.pop("OPENBLAS_L2_SIZE", None)
@@ -160,15 +161,16 @@ def main():
             env["OPENBLAS_CORETYPE"] = "SkylakeX"
         out = subprocess.run([sys.executable, __file__, "--side", name, "--epochs",
                               str(args.epochs), "--limit", str(args.limit), "--threads",
-                              str(args.threads), *extra],
+                              str(threads), *extra],
                              check=True, capture_output=True, text=True, env=env).stdout
         line = [l for l in out.splitlines() if l.startswith("RESULT ")][-1]
-        print(line + f" setting={setting}", flush=True)
+        print(line + f" setting={setting} threads={threads}", flush=True)
         return json.loads(line[7:])
 
     # scikit-learn in every OpenBLAS setting that can differ here (bench/run.sh's): auto, what
     # the environment sets, and AVX-512 kernels forced where the CPU has them (OpenBLAS's own
-    # choice can be an old kernel); the fastest fit is the peer.
+    # choice can be an old kernel), each on all the threads and on one (its small products can
+    # go faster on one); the fastest fit is the peer.
     settings = ["auto"]
     if os.environ.get("OPENBLAS_CORETYPE") or os.environ.get("OPENBLAS_L2_SIZE"):
         settings.append("env")
@@ -179,7 +181,10 @@ def main():
     m = side("mlp")
     # and mlp with bf16 products where the CPU has them
     b16 = side("mlp", "--precision", "bf16") if " avx512_bf16" in flags else None
-    peers = {setting: side("sklearn", setting=setting) for setting in settings}
+    counts = [args.threads] + ([1] if args.threads > 1 else [])
+    peers = {f"{setting}, {n} thread{'s' if n > 1 else ''}": side("sklearn", setting=setting,
+                                                                  threads=n)
+             for setting in settings for n in counts}
     best = min(peers, key=lambda k: peers[k]["fit_seconds"])
     s = peers[best]
     # The overhead: the same training through Python and through the command, alternated (fit,
@@ -196,11 +201,14 @@ def main():
             outside.append(again["fit_seconds"] - again["epoch_seconds"])
     print(f"load average at the end: {os.getloadavg()}", flush=True)
     print()
-    print("scikit-learn in each OpenBLAS setting: " + "; ".join(
+    print("scikit-learn in each OpenBLAS setting and thread count: " + "; ".join(
         f"{k}: fit {v['fit_seconds']:.1f} s, predict_proba {v['predict_proba_seconds']:.3f} s "
         f"({v['blas'].split('; ')[1]})" for k, v in peers.items()))
-    print(f"\nThe peer below is scikit-learn in its fastest setting, {best} "
-          f"({s['blas'].split('; ')[1]}).\n")
+    # predict_proba's peer is the fastest predict_proba, which can be another setting's
+    quick = min(peers, key=lambda k: peers[k]["predict_proba_seconds"])
+    sp = peers[quick]
+    print(f"\nThe peer below is scikit-learn in its fastest setting: for fit {best} "
+          f"({s['blas'].split('; ')[1]}), for predict_proba {quick}.\n")
     ours = [("mlp.MLPClassifier", m)] + ([("mlp, precision='bf16'", b16)] if b16 else [])
     print("| | sklearn MLPClassifier | " + " | ".join(f"{n} | ratio" for n, _ in ours) + " |")
     print("|---|---:|" + "---:|---:|" * len(ours))
@@ -210,9 +218,9 @@ def main():
     print(f"| test accuracy | {s['test_accuracy']:.4f} | " + " | ".join(
         f"{r['test_accuracy']:.4f} | {100 * (r['test_accuracy'] - s['test_accuracy']):+.2f} pt"
         for _, r in ours) + " |")
-    print(f"| predict_proba, 10,000 samples (s, median of 5) | {s['predict_proba_seconds']:.3f} | "
+    print(f"| predict_proba, 10,000 samples (s, median of 5) | {sp['predict_proba_seconds']:.3f} | "
           + " | ".join(f"{r['predict_proba_seconds']:.4f} | "
-                       f"{s['predict_proba_seconds'] / r['predict_proba_seconds']:.1f}x faster"
+                       f"{sp['predict_proba_seconds'] / r['predict_proba_seconds']:.1f}x faster"
                        for _, r in ours) + " |")
     print(f"| peak resident memory (MiB) | {s['peak_mib']:.0f} | " + " | ".join(
         f"{r['peak_mib']:.0f} | {r['peak_mib'] / s['peak_mib']:.2f}" for _, r in ours) + " |")

@@ -1,6 +1,7 @@
 #!/bin/sh
-# bench/report.py on a made-up run of three rounds: every figure is the median over the rounds and
-# every ratio the median of the ratios within a round, not the ratio of the medians.
+# bench/report.py on made-up runs of three rounds: every figure is the median over the rounds and
+# every ratio the median of the ratios within a round, not the ratio of the medians; a target is
+# judged with each side at its faster thread count, round by round.
 root=$(cd "$(dirname "$0")/.." && pwd)
 passed=0 failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
@@ -30,7 +31,7 @@ if /usr/bin/python3 "$root/bench/report.py" "$dir/raw.txt" >"$dir/report.md" 2>"
 else
     fail bench_report_runs "$(cat "$dir/err")"
 fi
-if grep -q '^| 784-200-10 batch 50: mlp / best peer ≥ 2.5× | 2.00× (rounds 2.00-3.00) (numpy (auto)) | \*\*not met\*\* |$' "$dir/report.md"; then
+if grep -q '^| 784-200-10 batch 50: mlp / best peer ≥ 2.5× | 2.00× (rounds 2.00-3.00) (numpy (auto, 2-thread row)) | \*\*not met\*\* |$' "$dir/report.md"; then
     pass bench_report_ratio_is_median_of_round_ratios
 else
     fail bench_report_ratio_is_median_of_round_ratios "$(grep 'best peer ≥' "$dir/report.md")"
@@ -40,6 +41,35 @@ if grep -q '^| 784-200-10 | 50 | 300 | 100 | numpy | 2.00× |' "$dir/report.md" 
     pass bench_report_figures_are_medians
 else
     fail bench_report_figures_are_medians "$(grep -E '^\| 784-200-10 \| 50 |^Rounds' "$dir/report.md")"
+fi
+
+# The same run with 1-thread rows. Per round, mlp 2/1 threads: 300/100, 200/250, 300/100; numpy
+# 100/120, 100/80, 150/200. Each at its faster count: 300/120, 250/100, 300/200 = 2.5, 2.5, 1.5.
+{
+    sed '/^LOAD end/,$d' "$dir/raw.txt"
+    echo "RESULT side=sgemm n=2048 best_gflops=50.0 median_gflops=45.0 $blas setting=auto threads=1"
+    for r in "1 100 120" "2 250 80" "3 100 200"; do
+        set -- $r
+        for side in "mlp $2" "numpy $3"; do
+            set -- "$1" $side
+            echo "RESULT side=$2 net=784-200-10 batch=50 samples_per_s=$3 infer_samples_per_s=$3" \
+                "test_accuracy=0.85 peak_rss_mib=10 $blas setting=auto threads=1 round=$1"
+        done
+    done
+    echo "LOAD end: 0.10 0.10 0.10"
+    echo "DONE"
+} >"$dir/threads.txt"
+if /usr/bin/python3 "$root/bench/report.py" "$dir/threads.txt" >"$dir/threads.md" 2>"$dir/err"; then
+    pass bench_report_runs_with_thread_counts
+else
+    fail bench_report_runs_with_thread_counts "$(cat "$dir/err")"
+fi
+if grep -q '^| 784-200-10 batch 50: mlp / best peer ≥ 2.5× | 2.50× (rounds 1.50-2.50) (numpy (auto, 1-thread row)) | met |$' "$dir/threads.md" &&
+    grep -q '^| 784-200-10 | 50 | 300 | 100 | numpy | 2.00× | numpy (auto, 1-thread row) | 2.50× |' "$dir/threads.md"; then
+    pass bench_report_judges_each_side_at_its_faster_thread_count
+else
+    fail bench_report_judges_each_side_at_its_faster_thread_count \
+        "$(grep -E 'best peer ≥|^\| 784-200-10 \| 50 ' "$dir/threads.md")"
 fi
 echo "$passed passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]
