@@ -6,8 +6,10 @@ usage: .venv/bin/python bench/python_sklearn.py [--epochs N] [--limit N] [--mlp 
 (make bench-python). Each side runs in its own process, so that its peak resident memory
 (ru_maxrss, data loading included) is its own. scikit-learn runs in every OpenBLAS setting that
 can differ here (auto; the environment's, where it sets one; AVX-512 kernels forced, where the CPU
-has AVX-512), each with --threads OpenBLAS threads and with one, and the fastest is the peer; mlp runs in float32 and, where the CPU has
-AVX512_BF16, also with precision='bf16'. Prints one RESULT line per measurement and a
+has AVX-512), each with --threads OpenBLAS threads and with one, and the fastest of each round
+is the peer; mlp runs in float32 and, where the CPU has AVX512_BF16, also with precision='bf16'.
+Every side runs once per round (--rounds, 3): each figure is the median over the rounds and each
+ratio the median of the rounds' ratios. Prints one RESULT line per measurement and a
 Markdown table (docs/performance.md, "Python")."""
 
 import argparse
@@ -91,6 +93,11 @@ def run_side(side, epochs, limit, threads, fit_only=False, precision="f32"):
                                   "peak_mib": peak}), flush=True)
 
 
+def median(rounds, part, name, key):
+    """The median over the rounds of one side's figure (part 0: mlp's sides, 1: sklearn's)."""
+    return statistics.median(r[part][name][key] for r in rounds)
+
+
 def run_command(command, epochs, limit, threads):
     """The same work through `mlp train`: training seconds from its summary.json, and the wall
     time of the whole command."""
@@ -137,6 +144,8 @@ def main():
                                                       "mlp"))
     parser.add_argument("--threads", type=int, default=2,
                         help="threads of every side (OpenBLAS's for sklearn, mlp's threads)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of every side (the median of the rounds' ratios)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="alternate runs of mlp.MLPClassifier.fit and mlp train for the "
                              "overhead (the median of the pairs' ratios)")
@@ -178,15 +187,20 @@ def main():
         flags = f.read()
     if " avx512f" in flags:
         settings.append("avx512")
-    m = side("mlp")
-    # and mlp with bf16 products where the CPU has them
-    b16 = side("mlp", "--precision", "bf16") if " avx512_bf16" in flags else None
     counts = [args.threads] + ([1] if args.threads > 1 else [])
-    peers = {f"{setting}, {n} thread{'s' if n > 1 else ''}": side("sklearn", setting=setting,
-                                                                  threads=n)
-             for setting in settings for n in counts}
-    best = min(peers, key=lambda k: peers[k]["fit_seconds"])
-    s = peers[best]
+    # Rounds: every side once per round, so that the ratios of a round come from the same minutes
+    # of this shared machine; each figure is the median over the rounds and each ratio the median
+    # of the rounds' ratios, as in make bench.
+    rounds = []
+    for _ in range(args.rounds):
+        ours = {"mlp.MLPClassifier": side("mlp")}
+        if " avx512_bf16" in flags:  # and mlp with bf16 products where the CPU has them
+            ours["mlp, precision='bf16'"] = side("mlp", "--precision", "bf16")
+        peers = {f"{setting}, {n} thread{'s' if n > 1 else ''}": side("sklearn", setting=setting,
+                                                                      threads=n)
+                 for setting in settings for n in counts}
+        rounds.append((ours, peers))
+    m = rounds[0][0]["mlp.MLPClassifier"]
     # The overhead: the same training through Python and through the command, alternated (fit,
     # train, fit, train, ...) so that a change of the machine's load hits both; the median of the
     # ratios of each fit to the train run right after it.
@@ -201,29 +215,52 @@ def main():
             outside.append(again["fit_seconds"] - again["epoch_seconds"])
     print(f"load average at the end: {os.getloadavg()}", flush=True)
     print()
-    print("scikit-learn in each OpenBLAS setting and thread count: " + "; ".join(
-        f"{k}: fit {v['fit_seconds']:.1f} s, predict_proba {v['predict_proba_seconds']:.3f} s "
-        f"({v['blas'].split('; ')[1]})" for k, v in peers.items()))
-    # predict_proba's peer is the fastest predict_proba, which can be another setting's
-    quick = min(peers, key=lambda k: peers[k]["predict_proba_seconds"])
-    sp = peers[quick]
-    print(f"\nThe peer below is scikit-learn in its fastest setting: for fit {best} "
-          f"({s['blas'].split('; ')[1]}), for predict_proba {quick}.\n")
-    ours = [("mlp.MLPClassifier", m)] + ([("mlp, precision='bf16'", b16)] if b16 else [])
-    print("| | sklearn MLPClassifier | " + " | ".join(f"{n} | ratio" for n, _ in ours) + " |")
-    print("|---|---:|" + "---:|---:|" * len(ours))
-    print(f"| fit, {args.epochs} epochs (s) | {s['fit_seconds']:.1f} | " + " | ".join(
-        f"{r['fit_seconds']:.2f} | {s['fit_seconds'] / r['fit_seconds']:.1f}x faster"
-        for _, r in ours) + " |")
-    print(f"| test accuracy | {s['test_accuracy']:.4f} | " + " | ".join(
-        f"{r['test_accuracy']:.4f} | {100 * (r['test_accuracy'] - s['test_accuracy']):+.2f} pt"
-        for _, r in ours) + " |")
-    print(f"| predict_proba, 10,000 samples (s, median of 5) | {sp['predict_proba_seconds']:.3f} | "
-          + " | ".join(f"{r['predict_proba_seconds']:.4f} | "
-                       f"{sp['predict_proba_seconds'] / r['predict_proba_seconds']:.1f}x faster"
-                       for _, r in ours) + " |")
-    print(f"| peak resident memory (MiB) | {s['peak_mib']:.0f} | " + " | ".join(
-        f"{r['peak_mib']:.0f} | {r['peak_mib'] / s['peak_mib']:.2f}" for _, r in ours) + " |")
+    names = list(rounds[0][1])
+    print("scikit-learn in each OpenBLAS setting and thread count (median over the rounds): "
+          + "; ".join(f"{k}: fit {median(rounds, 1, k, 'fit_seconds'):.1f} s, predict_proba "
+                      f"{median(rounds, 1, k, 'predict_proba_seconds'):.3f} s "
+                      f"({rounds[0][1][k]['blas'].split('; ')[1]})" for k in names))
+    fastest = {key: [min(peers, key=lambda k: peers[k][key]) for _, peers in rounds]
+               for key in ("fit_seconds", "predict_proba_seconds")}
+    print(f"\nThe peer below is scikit-learn in its fastest setting of each round: for fit "
+          f"{', '.join(fastest['fit_seconds'])}; for predict_proba "
+          f"{', '.join(fastest['predict_proba_seconds'])}. {len(rounds)} round(s); each figure "
+          "is the median over the rounds, each ratio the median of the rounds' ratios (their "
+          "range in brackets).\n")
+
+    def peer(key):
+        return [min(p[key] for p in peers.values()) for _, peers in rounds]
+
+    def ratio(name, key, better=lambda theirs, own: theirs / own):
+        got = sorted(better(t, ours[name][key]) for t, (ours, _) in zip(peer(key), rounds))
+        return statistics.median(got), got[0], got[-1]
+
+    def spread(r, unit):
+        return f" ({r[1]:.1f}-{r[2]:.1f}{unit})" if len(rounds) > 1 else ""
+
+    own_names = list(rounds[0][0])
+    print("| | sklearn MLPClassifier | " + " | ".join(f"{n} | ratio" for n in own_names) + " |")
+    print("|---|---:|" + "---:|---:|" * len(own_names))
+    print(f"| fit, {args.epochs} epochs (s) | {statistics.median(peer('fit_seconds')):.1f} | "
+          + " | ".join(f"{median(rounds, 0, n, 'fit_seconds'):.2f} | "
+                       f"{ratio(n, 'fit_seconds')[0]:.1f}x faster"
+                       f"{spread(ratio(n, 'fit_seconds'), 'x')}" for n in own_names) + " |")
+    accuracy = rounds[0][1][fastest["fit_seconds"][0]]["test_accuracy"]
+    print(f"| test accuracy | {accuracy:.4f} | " + " | ".join(
+        f"{rounds[0][0][n]['test_accuracy']:.4f} | "
+        f"{100 * (rounds[0][0][n]['test_accuracy'] - accuracy):+.2f} pt" for n in own_names)
+        + " |")
+    print(f"| predict_proba, 10,000 samples (s, median of 5) | "
+          f"{statistics.median(peer('predict_proba_seconds')):.3f} | "
+          + " | ".join(f"{median(rounds, 0, n, 'predict_proba_seconds'):.4f} | "
+                       f"{ratio(n, 'predict_proba_seconds')[0]:.1f}x faster"
+                       f"{spread(ratio(n, 'predict_proba_seconds'), 'x')}" for n in own_names)
+          + " |")
+    memory = max(p["peak_mib"] for _, peers in rounds for p in peers.values())
+    print(f"| peak resident memory (MiB) | {memory:.0f} | " + " | ".join(
+        f"{max(ours[n]['peak_mib'] for ours, _ in rounds):.0f} | "
+        f"{max(ours[n]['peak_mib'] for ours, _ in rounds) / memory:.2f}" for n in own_names)
+        + " |")
     pairs = sorted(f / t for f, t in zip(fits, trains))
     print(f"\nPython's overhead: mlp.MLPClassifier.fit against `mlp train`'s training time "
           f"(summary.json) on the same work, {len(pairs)} pairs run one after the other: "
