@@ -179,7 +179,7 @@ def main():
     # scikit-learn in every OpenBLAS setting that can differ here (bench/run.sh's): auto, what
     # the environment sets, and AVX-512 kernels forced where the CPU has them (OpenBLAS's own
     # choice can be an old kernel), each on all the threads and on one (its small products can
-    # go faster on one); the fastest fit is the peer.
+    # go faster on one); the fastest of each round is the peer.
     settings = ["auto"]
     if os.environ.get("OPENBLAS_CORETYPE") or os.environ.get("OPENBLAS_L2_SIZE"):
         settings.append("env")
@@ -231,20 +231,18 @@ def main():
     def peer(key):
         return [min(p[key] for p in peers.values()) for _, peers in rounds]
 
-    def ratio(name, key, better=lambda theirs, own: theirs / own):
-        got = sorted(better(t, ours[name][key]) for t, (ours, _) in zip(peer(key), rounds))
-        return statistics.median(got), got[0], got[-1]
-
-    def spread(r, unit):
-        return f" ({r[1]:.1f}-{r[2]:.1f}{unit})" if len(rounds) > 1 else ""
+    def faster(name, key):
+        """"N.Nx faster (low-highx)": the median and range of the rounds' peer / own."""
+        got = sorted(t / ours[name][key] for t, (ours, _) in zip(peer(key), rounds))
+        spread = f" ({got[0]:.1f}-{got[-1]:.1f}x)" if len(got) > 1 else ""
+        return f"{statistics.median(got):.1f}x faster{spread}"
 
     own_names = list(rounds[0][0])
     print("| | sklearn MLPClassifier | " + " | ".join(f"{n} | ratio" for n in own_names) + " |")
     print("|---|---:|" + "---:|---:|" * len(own_names))
     print(f"| fit, {args.epochs} epochs (s) | {statistics.median(peer('fit_seconds')):.1f} | "
-          + " | ".join(f"{median(rounds, 0, n, 'fit_seconds'):.2f} | "
-                       f"{ratio(n, 'fit_seconds')[0]:.1f}x faster"
-                       f"{spread(ratio(n, 'fit_seconds'), 'x')}" for n in own_names) + " |")
+          + " | ".join(f"{median(rounds, 0, n, 'fit_seconds'):.2f} | {faster(n, 'fit_seconds')}"
+                       for n in own_names) + " |")
     accuracy = rounds[0][1][fastest["fit_seconds"][0]]["test_accuracy"]
     print(f"| test accuracy | {accuracy:.4f} | " + " | ".join(
         f"{rounds[0][0][n]['test_accuracy']:.4f} | "
@@ -253,9 +251,7 @@ def main():
     print(f"| predict_proba, 10,000 samples (s, median of 5) | "
           f"{statistics.median(peer('predict_proba_seconds')):.3f} | "
           + " | ".join(f"{median(rounds, 0, n, 'predict_proba_seconds'):.4f} | "
-                       f"{ratio(n, 'predict_proba_seconds')[0]:.1f}x faster"
-                       f"{spread(ratio(n, 'predict_proba_seconds'), 'x')}" for n in own_names)
-          + " |")
+                       f"{faster(n, 'predict_proba_seconds')}" for n in own_names) + " |")
     memory = max(p["peak_mib"] for _, peers in rounds for p in peers.values())
     print(f"| peak resident memory (MiB) | {memory:.0f} | " + " | ".join(
         f"{max(ours[n]['peak_mib'] for ours, _ in rounds):.0f} | "
