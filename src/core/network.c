@@ -18,8 +18,8 @@ mlp_status mlp_net_new(mlp_net **out, const mlp_net_spec *spec, mlp_error *err) 
     net->layout = layout;
     net->ws.spec = &net->spec;
     net->ws.layout = &net->layout;
-    net->params = mlp_calloc(layout.num_params, sizeof(float), err);
-    net->grads = net->params ? mlp_calloc(layout.num_params, sizeof(float), err) : NULL;
+    net->params = mlp_calloc_lines(layout.num_params, sizeof(float), err);
+    net->grads = net->params ? mlp_calloc_lines(layout.num_params, sizeof(float), err) : NULL;
     mlp_status status =
         net->grads ? workspace_reserve_f32(&net->ws, spec->max_batch, err) : MLP_ERR_MEMORY;
     if (status != MLP_OK) {
@@ -56,8 +56,8 @@ static mlp_status reserve_bf16(mlp_net *net, size_t capacity, mlp_error *err) {
             if (b[p] > words_b) words_b = b[p];
         }
     }
-    core_bf16_buffers fresh = {mlp_calloc(words_a, sizeof(uint32_t), err),
-                               mlp_calloc(words_b, sizeof(uint32_t), err)};
+    core_bf16_buffers fresh = {mlp_calloc_lines(words_a, sizeof(uint32_t), err),
+                               mlp_calloc_lines(words_b, sizeof(uint32_t), err)};
     if (!fresh.a || !fresh.b) {
         free(fresh.a);
         free(fresh.b);

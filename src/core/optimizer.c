@@ -121,7 +121,7 @@ mlp_status mlp_optimizer_new(mlp_optimizer **out, const mlp_optimizer_spec *spec
     opt->num_params = num_params;
     opt->num_buffers = buffer_names(spec, opt->name);
     for (size_t i = 0; i < opt->num_buffers; i++)
-        if (!(opt->buffer[i] = mlp_calloc(num_params, sizeof(float), err))) {
+        if (!(opt->buffer[i] = mlp_calloc_lines(num_params, sizeof(float), err))) {
             mlp_optimizer_free(opt);
             return MLP_ERR_MEMORY;
         }

@@ -30,15 +30,15 @@ mlp_status K(workspace_reserve)(K(workspace) *ws, size_t capacity, mlp_error *er
     bool ok = true;
     for (size_t i = 0; i < ws->spec->num_layers && ok; i++) {
         size_t count = capacity * ws->spec->widths[i + 1];
-        ok = (fresh.act[i] = mlp_calloc(count, sizeof(REAL), err)) != NULL;
+        ok = (fresh.act[i] = mlp_calloc_lines(count, sizeof(REAL), err)) != NULL;
         if (ok && ws->spec->dropout[i] > 0)
-            ok = (fresh.mask[i] = mlp_calloc(count, sizeof(REAL), err)) != NULL &&
-                 (fresh.dropped[i] = mlp_calloc(count, sizeof(REAL), err)) != NULL;
+            ok = (fresh.mask[i] = mlp_calloc_lines(count, sizeof(REAL), err)) != NULL &&
+                 (fresh.dropped[i] = mlp_calloc_lines(count, sizeof(REAL), err)) != NULL;
     }
     for (size_t d = 0; d < 2 && ok; d++)
-        ok = (fresh.delta[d] = mlp_calloc(capacity * ws->layout->max_width, sizeof(REAL), err)) !=
-             NULL;
-    ok = ok && (fresh.row_loss = mlp_calloc(capacity, sizeof(double), err)) != NULL;
+        ok = (fresh.delta[d] =
+                  mlp_calloc_lines(capacity * ws->layout->max_width, sizeof(REAL), err)) != NULL;
+    ok = ok && (fresh.row_loss = mlp_calloc_lines(capacity, sizeof(double), err)) != NULL;
     if (!ok) {
         K(workspace_release)(&fresh);
         return MLP_ERR_MEMORY;

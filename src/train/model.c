@@ -526,7 +526,7 @@ static mlp_status for_each_batch(mlp_model *model, const mlp_dataset *dataset, b
     const size_t batch = batch_rows(model->net), features = mlp_dataset_features(dataset);
     MLP_TRY(mlp_net_reserve(model->net, batch, err));
     uint32_t *indices = mlp_calloc(batch, sizeof *indices, err);
-    float *x = indices ? mlp_calloc(batch * features, sizeof *x, err) : NULL;
+    float *x = indices ? mlp_calloc_lines(batch * features, sizeof *x, err) : NULL;
     int32_t *labels = x ? mlp_calloc(batch, sizeof *labels, err) : NULL;
     mlp_status s = labels ? MLP_OK : MLP_ERR_MEMORY;
     size_t count = mlp_dataset_count(dataset);

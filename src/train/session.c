@@ -151,7 +151,7 @@ static mlp_status session_setup(mlp_session *s, const mlp_config *config, mlp_er
     s->decay_mask = mlp_calloc(params, 1, err);
     if (!s->decay_mask) return MLP_ERR_MEMORY;
     mlp_net_weight_mask(s->net, s->cfg.regularization.on_biases, s->decay_mask);
-    s->x = mlp_calloc(s->batch * features, sizeof *s->x, err);
+    s->x = mlp_calloc_lines(s->batch * features, sizeof *s->x, err);
     s->labels = s->x ? mlp_calloc(s->batch, sizeof *s->labels, err) : NULL;
     if (!s->labels) return MLP_ERR_MEMORY;
     mlp_rng_seed(&s->dropout_rng, s->cfg.seed, STREAM_DROPOUT);

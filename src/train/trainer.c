@@ -128,7 +128,7 @@ static mlp_status setup_data(trainer *t, mlp_error *err) {
     if (rows > t->num_train) rows = t->num_train;
     if (c->eval_batch > rows) rows = c->eval_batch;
     t->buffer_rows = rows;
-    t->x = mlp_calloc(rows * mlp_dataset_features(t->train), sizeof *t->x, err);
+    t->x = mlp_calloc_lines(rows * mlp_dataset_features(t->train), sizeof *t->x, err);
     t->labels = t->x ? mlp_calloc(rows, sizeof *t->labels, err) : NULL;
     return t->labels ? mlp_ok(err) : MLP_ERR_MEMORY;
 }

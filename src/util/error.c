@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *mlp_status_string(mlp_status status) {
     switch (status) {
@@ -63,4 +64,18 @@ void *mlp_calloc(size_t count, size_t size, mlp_error *err) {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p) mlp_fail(err, MLP_ERR_MEMORY, "out of memory allocating %zu bytes", bytes);
     return p;
+}
+
+void *mlp_calloc_lines(size_t count, size_t size, mlp_error *err) {
+    size_t bytes;
+    if (mlp_mul_overflows(count, size, &bytes)) {
+        mlp_fail(err, MLP_ERR_MEMORY, "allocation of %zu x %zu bytes overflows", count, size);
+        return NULL;
+    }
+    void *p = NULL;
+    if (posix_memalign(&p, 64, bytes ? bytes : 1) != 0) {
+        mlp_fail(err, MLP_ERR_MEMORY, "out of memory allocating %zu bytes", bytes);
+        return NULL;
+    }
+    return memset(p, 0, bytes);
 }

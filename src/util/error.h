@@ -24,6 +24,13 @@ bool mlp_mul_overflows(size_t a, size_t b, size_t *out);
 /* calloc of count * size bytes that reports overflow and exhaustion through err. */
 void *mlp_calloc(size_t count, size_t size, mlp_error *err);
 
+/* mlp_calloc aligned to a cache line (64 bytes; release with free): for the arrays the threads
+ * write in blocks (a layer's outputs by columns, the weights and their optimizer state by rows), so
+ * that blocks whose edges fall on a multiple of 64 bytes share no line. calloc aligns to 16 only:
+ * two threads writing either side of a block edge then make the line move between their cores at
+ * every row. */
+void *mlp_calloc_lines(size_t count, size_t size, mlp_error *err);
+
 /* Propagates a failed status: `MLP_TRY(mlp_net_new(&net, &spec, err));`. */
 #define MLP_TRY(expr)                                                                              \
     do {                                                                                           \
