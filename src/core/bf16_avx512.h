@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The kernel's row block and column vector (a thread's column range should start at a multiple
- * of BF16_COLUMNS, its row range at a multiple of BF16_ROWS). */
+/* The kernel's row block and column vector (a thread's column range should start at a multiple of
+ * BF16_COLUMNS; a row range that is not a multiple of BF16_ROWS is finished by a smaller tile). */
 #define BF16_ROWS 6
 #define BF16_COLUMNS 16
 

@@ -10,6 +10,12 @@
 #define PARALLEL_MIN_MULTIPLY_ADDS 500000
 /* From this many rows on, a forward product is cut by rows (product_rows_part). */
 #define ROW_SPLIT_MIN_ROWS 256
+/* A product cut by its output columns, or a weight gradient by W's rows (the same blocks), is cut
+ * at multiples of this many: 16 floats, one 64-byte cache line. The arrays being line-aligned
+ * (mlp_calloc_lines), the threads' blocks of a layer's outputs then share no line, which at the
+ * kernels' own blocks (6 columns) moved between the cores at every row. A kernel tile that a cut
+ * shortens computes the same sums. */
+#define CUT_UNIT 16
 
 /* [*i0, *i1): chunk `part` of `parts` of `count` items cut at multiples of `unit`. */
 static void chunk_range(size_t count, size_t unit, size_t part, size_t parts, size_t *i0,
@@ -45,11 +51,6 @@ static bool uses_bt(const product *p) {
     return p->by_samples;
 }
 
-/* The kernels' column block: chunks are cut at multiples of it. */
-static size_t column_unit(const product *p) {
-    return p->trans_b && !uses_bt(p) ? SGEMM_AVX512_NT_COLUMNS : SGEMM_AVX512_BC_COLUMNS;
-}
-
 /* Chunk `part` of `parts` of the output rows, in blocks of the nt kernel's tile height: for a
  * forward product with many rows (inference, big batches), whose x is then larger than a core's
  * cache. Cut by columns, each thread would stream all of x once per chunk; cut by rows, once. */
@@ -71,7 +72,7 @@ static void product_rows_part(void *arg, size_t part, size_t parts) {
 static void product_part(void *arg, size_t part, size_t parts) {
     const product *p = arg;
     size_t j0, j1;
-    chunk_range(p->n, column_unit(p), part, parts, &j0, &j1);
+    chunk_range(p->n, CUT_UNIT, part, parts, &j0, &j1);
     if (j0 == j1) return;
     if (uses_bt(p))
         sgemm_avx512_bt(p->m, p->k, p->a, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
@@ -129,8 +130,7 @@ static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size
         parallel_run(pool, product_rows_part, &p,
                      chunk_count(pool, (m + SGEMM_AVX512_NT_ROWS - 1) / SGEMM_AVX512_NT_ROWS));
     else
-        parallel_run(pool, product_part, &p,
-                     chunk_count(pool, (n + column_unit(&p) - 1) / column_unit(&p)));
+        parallel_run(pool, product_part, &p, chunk_count(pool, (n + CUT_UNIT - 1) / CUT_UNIT));
 }
 
 void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
@@ -146,15 +146,15 @@ typedef struct {
     void *done_arg;
 } row_product;
 
-/* Chunk `part` of `parts` of the output rows, in blocks of SGEMM_AVX512_NT_COLUMNS: the blocks the
- * forward product z = x W^T cuts W's rows into (at batches under ROW_SPLIT_MIN_ROWS), so with W's
+/* Chunk `part` of `parts` of the output rows, in blocks of CUT_UNIT: the blocks the forward
+ * product z = x W^T cuts W's rows into (at batches under ROW_SPLIT_MIN_ROWS), so with W's
  * gradient as C each thread computes, and hands to `done`, the rows of W it multiplied in the
  * forward pass. */
 static void row_product_part(void *arg, size_t part, size_t parts) {
     const row_product *r = arg;
     const product *p = &r->p;
     size_t i0, i1;
-    chunk_range(p->m, SGEMM_AVX512_NT_COLUMNS, part, parts, &i0, &i1);
+    chunk_range(p->m, CUT_UNIT, part, parts, &i0, &i1);
     if (i0 == i1) return;
     sgemm_avx512_bc(i1 - i0, p->k, p->a + i0, 1, p->lda, p->b, p->ldb, p->c + i0 * p->ldc, p->ldc,
                     0, p->n);
@@ -172,7 +172,7 @@ static void core_sgemm_tn_rows_run(parallel_pool *pool, size_t m, size_t n, size
     }
     row_product r = {
         {true, false, m, n, k, a, b, lda, ldb, ldc, c, false, NULL, NULL}, done, done_arg};
-    size_t chunks = chunk_count(pool, (m + SGEMM_AVX512_NT_COLUMNS - 1) / SGEMM_AVX512_NT_COLUMNS);
+    size_t chunks = chunk_count(pool, (m + CUT_UNIT - 1) / CUT_UNIT);
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         row_product_part(&r, 0, 1);
     else
@@ -220,11 +220,11 @@ typedef struct {
     void *then_arg;
 } bf16_product;
 
-/* Chunk `part` of `parts` of the output columns, in vectors of BF16_COLUMNS. */
+/* Chunk `part` of `parts` of the output columns, in blocks of CUT_UNIT. */
 static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t j0, j1;
-    chunk_range(p->n, BF16_COLUMNS, part, parts, &j0, &j1);
+    chunk_range(p->n, CUT_UNIT, part, parts, &j0, &j1);
     if (j0 >= j1) return;
     bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
     hand_on(p->then, p->then_arg, 0, p->m, j0, j1);
@@ -237,13 +237,13 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
 #define BF16_DONE_ROWS (4 * BF16_ROWS)
 #define BF16_DONE_B_BYTES (256 * 1024)
 
-/* Chunk `part` of `parts` of the output rows, in blocks of BF16_ROWS, handed to done when written
- * (BF16_ROWS = SGEMM_AVX512_NT_COLUMNS: the blocks of W's rows the float forward product cuts).
+/* Chunk `part` of `parts` of the output rows, in blocks of CUT_UNIT, handed to done when written
+ * (the blocks of W's rows the forward product cuts).
  * Each output is one tile's sum over all of k, so cutting the rows further changes no value. */
 static void bf16_rows_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t i0, i1;
-    chunk_range(p->m, BF16_ROWS, part, parts, &i0, &i1);
+    chunk_range(p->m, CUT_UNIT, part, parts, &i0, &i1);
     size_t block = i1 - i0;
     if (p->done && bf16_b_words(p->kp, p->n) * sizeof(uint32_t) <= BF16_DONE_B_BYTES)
         block = BF16_DONE_ROWS;
@@ -327,10 +327,9 @@ static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bo
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_columns_part(&p, 0, 1);
     else if (by_samples_allowed && m >= ROW_SPLIT_MIN_ROWS)
-        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + BF16_ROWS - 1) / BF16_ROWS));
+        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + CUT_UNIT - 1) / CUT_UNIT));
     else
-        parallel_run(pool, bf16_columns_part, &p,
-                     chunk_count(pool, (n + BF16_COLUMNS - 1) / BF16_COLUMNS));
+        parallel_run(pool, bf16_columns_part, &p, chunk_count(pool, (n + CUT_UNIT - 1) / CUT_UNIT));
 }
 
 void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
@@ -374,7 +373,7 @@ static void core_gemm_tn_rows_run(parallel_pool *pool, const core_bf16_buffers *
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_rows_part(&p, 0, 1);
     else
-        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + BF16_ROWS - 1) / BF16_ROWS));
+        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + CUT_UNIT - 1) / CUT_UNIT));
 }
 
 void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,

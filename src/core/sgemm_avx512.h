@@ -6,11 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Column blocks the kernels advance by (a thread's range should start at a multiple), and the nt
- * kernel's row block. */
+/* The nt kernel's tile: columns and rows (a range that is not a multiple is finished by a smaller
+ * tile, with the same sums). */
 #define SGEMM_AVX512_NT_COLUMNS 6
 #define SGEMM_AVX512_NT_ROWS 4
-#define SGEMM_AVX512_BC_COLUMNS 16
 /* From this many rows of A on, bc copies the blocks of B it reads into a contiguous buffer. */
 #define SGEMM_AVX512_PACK_MIN_ROWS 24
 
