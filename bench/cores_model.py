@@ -10,8 +10,9 @@ step(T) = gather + sum over products p of [ max(F_p / (r_p T_p), S_p / L) + d(T)
         layers, whose products are small)
   T_p   threads that get work: min(T, chunks), chunks = min(T, 32, units), units = the product's
         blocks (4 samples for a forward product of 256 samples or more and more samples than
-        outputs, else 6 rows of W for the forward and weight-gradient products, 16 columns for
-        the input gradient); 1 below 500,000 multiply-adds (PARALLEL_MIN_MULTIPLY_ADDS)
+        outputs, else 16 rows of W for the forward and weight-gradient products, or 6 where 16
+        would leave a thread without a block, 16 columns for the input gradient); 1 below
+        500,000 multiply-adds (PARALLEL_MIN_MULTIPLY_ADDS)
   S_p   bytes one thread streams from the shared cache: a column-cut product reads the whole
         shared operand (x or delta) on every thread, a row-cut forward reads all of W
   L     one core's bandwidth from L3, assumed 50 GB/s
@@ -74,7 +75,8 @@ def step(widths, batch, threads, table, bf16=False):
             if rows_cut:
                 units = -(-batch // 4)
             elif name in ("forward", "weight_gradient"):
-                units = -(-fan_out // 6)
+                unit = 16 if fan_out >= 16 * min(threads, 32) else 6  # sgemm.c's cut_unit
+                units = -(-fan_out // unit)
             else:
                 units = -(-fan_in // 16)
             parallel = a * b * k >= 500_000

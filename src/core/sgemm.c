@@ -17,6 +17,14 @@
  * shortens computes the same sums. */
 #define CUT_UNIT 16
 
+/* The unit `count` outputs are cut in for `parts` chunks: CUT_UNIT, or where that would leave a
+ * chunk without a block (narrow layers on many threads), the kernel's own `tile`. Either way
+ * each output gets the same sum; from `parts` alone, so a chunk finds the unit its task was
+ * dispatched with (cut_chunks). */
+static size_t cut_unit(size_t count, size_t parts, size_t tile) {
+    return count >= CUT_UNIT * parts ? CUT_UNIT : tile;
+}
+
 /* [*i0, *i1): chunk `part` of `parts` of `count` items cut at multiples of `unit`. */
 static void chunk_range(size_t count, size_t unit, size_t part, size_t parts, size_t *i0,
                         size_t *i1) {
@@ -68,11 +76,16 @@ static void product_rows_part(void *arg, size_t part, size_t parts) {
     hand_on(p->then, p->then_arg, i0, i1, 0, p->n);
 }
 
+/* The kernel's column tile (cut_unit). */
+static size_t column_tile(const product *p) {
+    return p->trans_b && !uses_bt(p) ? SGEMM_AVX512_NT_COLUMNS : CUT_UNIT;
+}
+
 /* Chunk `part` of `parts` of the output columns. */
 static void product_part(void *arg, size_t part, size_t parts) {
     const product *p = arg;
     size_t j0, j1;
-    chunk_range(p->n, CUT_UNIT, part, parts, &j0, &j1);
+    chunk_range(p->n, cut_unit(p->n, parts, column_tile(p)), part, parts, &j0, &j1);
     if (j0 == j1) return;
     if (uses_bt(p))
         sgemm_avx512_bt(p->m, p->k, p->a, p->lda, p->b, p->ldb, p->c, p->ldc, j0, j1);
@@ -109,6 +122,12 @@ static size_t chunk_count(const parallel_pool *pool, size_t units) {
     return chunks < units ? chunks : units;
 }
 
+/* The number of chunks for `count` outputs cut in cut_unit's blocks. */
+static size_t cut_chunks(const parallel_pool *pool, size_t count, size_t tile) {
+    size_t unit = cut_unit(count, chunk_count(pool, SIZE_MAX), tile);
+    return chunk_count(pool, (count + unit - 1) / unit);
+}
+
 /* by_samples_allowed: a forward product of ROW_SPLIT_MIN_ROWS rows or more is cut by them. */
 static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n,
                            size_t k, const float *a, size_t lda, const float *b, size_t ldb,
@@ -130,7 +149,7 @@ static void core_sgemm_run(parallel_pool *pool, bool trans_a, bool trans_b, size
         parallel_run(pool, product_rows_part, &p,
                      chunk_count(pool, (m + SGEMM_AVX512_NT_ROWS - 1) / SGEMM_AVX512_NT_ROWS));
     else
-        parallel_run(pool, product_part, &p, chunk_count(pool, (n + CUT_UNIT - 1) / CUT_UNIT));
+        parallel_run(pool, product_part, &p, cut_chunks(pool, n, column_tile(&p)));
 }
 
 void core_sgemm(parallel_pool *pool, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
@@ -146,7 +165,7 @@ typedef struct {
     void *done_arg;
 } row_product;
 
-/* Chunk `part` of `parts` of the output rows, in blocks of CUT_UNIT: the blocks the forward
+/* Chunk `part` of `parts` of the output rows, in cut_unit's blocks: the blocks the forward
  * product z = x W^T cuts W's rows into (at batches under ROW_SPLIT_MIN_ROWS), so with W's
  * gradient as C each thread computes, and hands to `done`, the rows of W it multiplied in the
  * forward pass. */
@@ -154,7 +173,7 @@ static void row_product_part(void *arg, size_t part, size_t parts) {
     const row_product *r = arg;
     const product *p = &r->p;
     size_t i0, i1;
-    chunk_range(p->m, CUT_UNIT, part, parts, &i0, &i1);
+    chunk_range(p->m, cut_unit(p->m, parts, SGEMM_AVX512_NT_COLUMNS), part, parts, &i0, &i1);
     if (i0 == i1) return;
     sgemm_avx512_bc(i1 - i0, p->k, p->a + i0, 1, p->lda, p->b, p->ldb, p->c + i0 * p->ldc, p->ldc,
                     0, p->n);
@@ -172,7 +191,7 @@ static void core_sgemm_tn_rows_run(parallel_pool *pool, size_t m, size_t n, size
     }
     row_product r = {
         {true, false, m, n, k, a, b, lda, ldb, ldc, c, false, NULL, NULL}, done, done_arg};
-    size_t chunks = chunk_count(pool, (m + CUT_UNIT - 1) / CUT_UNIT);
+    size_t chunks = cut_chunks(pool, m, SGEMM_AVX512_NT_COLUMNS);
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         row_product_part(&r, 0, 1);
     else
@@ -220,11 +239,11 @@ typedef struct {
     void *then_arg;
 } bf16_product;
 
-/* Chunk `part` of `parts` of the output columns, in blocks of CUT_UNIT. */
+/* Chunk `part` of `parts` of the output columns, in cut_unit's blocks. */
 static void bf16_columns_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t j0, j1;
-    chunk_range(p->n, CUT_UNIT, part, parts, &j0, &j1);
+    chunk_range(p->n, cut_unit(p->n, parts, BF16_COLUMNS), part, parts, &j0, &j1);
     if (j0 >= j1) return;
     bf16_gemm(p->m, p->kp, p->a, p->kp, p->b, p->c, p->ldc, j0, j1);
     hand_on(p->then, p->then_arg, 0, p->m, j0, j1);
@@ -237,13 +256,13 @@ static void bf16_columns_part(void *arg, size_t part, size_t parts) {
 #define BF16_DONE_ROWS (4 * BF16_ROWS)
 #define BF16_DONE_B_BYTES (256 * 1024)
 
-/* Chunk `part` of `parts` of the output rows, in blocks of CUT_UNIT, handed to done when written
+/* Chunk `part` of `parts` of the output rows, in cut_unit's blocks, handed to done when written
  * (the blocks of W's rows the forward product cuts).
  * Each output is one tile's sum over all of k, so cutting the rows further changes no value. */
 static void bf16_rows_part(void *arg, size_t part, size_t parts) {
     const bf16_product *p = arg;
     size_t i0, i1;
-    chunk_range(p->m, CUT_UNIT, part, parts, &i0, &i1);
+    chunk_range(p->m, cut_unit(p->m, parts, BF16_ROWS), part, parts, &i0, &i1);
     size_t block = i1 - i0;
     if (p->done && bf16_b_words(p->kp, p->n) * sizeof(uint32_t) <= BF16_DONE_B_BYTES)
         block = BF16_DONE_ROWS;
@@ -327,9 +346,9 @@ static void core_gemm_run(parallel_pool *pool, const core_bf16_buffers *bf16, bo
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_columns_part(&p, 0, 1);
     else if (by_samples_allowed && m >= ROW_SPLIT_MIN_ROWS)
-        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + CUT_UNIT - 1) / CUT_UNIT));
+        parallel_run(pool, bf16_rows_part, &p, cut_chunks(pool, m, BF16_ROWS));
     else
-        parallel_run(pool, bf16_columns_part, &p, chunk_count(pool, (n + CUT_UNIT - 1) / CUT_UNIT));
+        parallel_run(pool, bf16_columns_part, &p, cut_chunks(pool, n, BF16_COLUMNS));
 }
 
 void core_gemm(parallel_pool *pool, const core_bf16_buffers *bf16, bool trans_a, bool trans_b,
@@ -373,7 +392,7 @@ static void core_gemm_tn_rows_run(parallel_pool *pool, const core_bf16_buffers *
     if (m * n * k < PARALLEL_MIN_MULTIPLY_ADDS)
         bf16_rows_part(&p, 0, 1);
     else
-        parallel_run(pool, bf16_rows_part, &p, chunk_count(pool, (m + CUT_UNIT - 1) / CUT_UNIT));
+        parallel_run(pool, bf16_rows_part, &p, cut_chunks(pool, m, BF16_ROWS));
 }
 
 void core_gemm_tn_rows(parallel_pool *pool, const core_bf16_buffers *bf16, size_t m, size_t n,
