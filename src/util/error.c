@@ -55,12 +55,16 @@ bool mlp_mul_overflows(size_t a, size_t b, size_t *out) {
     return false;
 }
 
+/* Sets *bytes = count * size, or reports the overflow through err and returns false. */
+static bool allocation_size(size_t count, size_t size, size_t *bytes, mlp_error *err) {
+    if (!mlp_mul_overflows(count, size, bytes)) return true;
+    mlp_fail(err, MLP_ERR_MEMORY, "allocation of %zu x %zu bytes overflows", count, size);
+    return false;
+}
+
 void *mlp_calloc(size_t count, size_t size, mlp_error *err) {
     size_t bytes;
-    if (mlp_mul_overflows(count, size, &bytes)) {
-        mlp_fail(err, MLP_ERR_MEMORY, "allocation of %zu x %zu bytes overflows", count, size);
-        return NULL;
-    }
+    if (!allocation_size(count, size, &bytes, err)) return NULL;
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p) mlp_fail(err, MLP_ERR_MEMORY, "out of memory allocating %zu bytes", bytes);
     return p;
@@ -68,11 +72,8 @@ void *mlp_calloc(size_t count, size_t size, mlp_error *err) {
 
 void *mlp_calloc_lines(size_t count, size_t size, mlp_error *err) {
     size_t bytes;
-    if (mlp_mul_overflows(count, size, &bytes)) {
-        mlp_fail(err, MLP_ERR_MEMORY, "allocation of %zu x %zu bytes overflows", count, size);
-        return NULL;
-    }
     void *p = NULL;
+    if (!allocation_size(count, size, &bytes, err)) return NULL;
     if (posix_memalign(&p, 64, bytes ? bytes : 1) != 0) {
         mlp_fail(err, MLP_ERR_MEMORY, "out of memory allocating %zu bytes", bytes);
         return NULL;
