@@ -129,14 +129,16 @@ static void test_both_transposed_product(void) {
 
 /* The forward product of a training step: cut by W's rows where W has at least as many rows as
  * x (256 x 1024 here, and a square one), by samples otherwise (1000 x 200), below the threaded
- * size on one thread; the same bits on any thread count either way. */
+ * size on one thread; the same bits on any thread count either way. W's rows are cut in blocks of
+ * 16, or of the kernel's 6 where 16 would leave a thread without a block (40 rows on 3 threads, 30
+ * on 2 and 3). */
 static void test_train_forward_product(void) {
     parallel_pool *pools[2] = {NULL, NULL};
     CHECK(parallel_pool_new(&pools[0], 2, NULL) == MLP_OK);
     CHECK(parallel_pool_new(&pools[1], 3, NULL) == MLP_OK);
-    static const size_t shapes[][3] = {{1, 1, 1},        {7, 65, 17},    {50, 200, 784},
-                                       {256, 1024, 100}, {300, 300, 64}, {1000, 200, 784},
-                                       {257, 10, 200},   {301, 303, 33}};
+    static const size_t shapes[][3] = {
+        {1, 1, 1},        {7, 65, 17},    {50, 200, 784}, {256, 1024, 100}, {300, 300, 64},
+        {1000, 200, 784}, {257, 10, 200}, {301, 303, 33}, {40, 40, 784},    {100, 30, 300}};
     for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
         check_any_product(true, false, true, shapes[i][0], shapes[i][1], shapes[i][2], pools);
     parallel_pool_free(pools[0]);
